@@ -137,6 +137,7 @@ function buildParser(args: string[]) {
     )
     .example('withsecrets -s "app/prod/*" -- ./server', 'every secret whose name starts with app/prod/')
     .epilogue('Every option can also be set as WITHSECRETS_<OPTION> (e.g. WITHSECRETS_SECRET=a,b).')
+    .wrap(110)
     .help(false)
     .version(false)
     .strict()

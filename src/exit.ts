@@ -1,0 +1,51 @@
+// Ends withsecrets the way its child ended, so a parent or supervisor sees the same status or signal death.
+import { constants } from 'node:os';
+
+export type ChildExit = { readonly status: number } | { readonly signal: NodeJS.Signals };
+
+/** Dying of these would dump the wrapper's core, so withsecrets exits 128+N instead (like a shell). */
+const CORE_DUMPING = new Set([
+  'SIGQUIT',
+  'SIGABRT',
+  'SIGSEGV',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGSYS',
+  'SIGXCPU',
+  'SIGXFSZ',
+]);
+/** Node keeps these from killing it (SIGUSR1 would open the inspector, SIGPIPE is ignored). */
+const NOT_RERAISABLE = new Set(['SIGUSR1', 'SIGPIPE']);
+
+export function signalNumber(signal: NodeJS.Signals): number {
+  return (constants.signals as Readonly<Record<string, number>>)[signal] ?? 0;
+}
+
+/** The status a shell would report for this exit: the code, or 128+N for a signal death. */
+export function shellStatus(exit: ChildExit): number {
+  return 'status' in exit ? exit.status : 128 + signalNumber(exit.signal);
+}
+
+/**
+ * Exits with the child's status, or re-raises the child's signal on withsecrets itself (POSIX: a wrapper
+ * that re-raises lets `$?` and WIFSIGNALED see the real cause). Where it cannot die of the signal (as PID 1
+ * the kernel ignores default dispositions) or must not (core dumps), it exits 128+N.
+ */
+export function exitLike(exit: ChildExit): never {
+  if (
+    'signal' in exit &&
+    !CORE_DUMPING.has(exit.signal) &&
+    !NOT_RERAISABLE.has(exit.signal) &&
+    process.pid !== 1
+  ) {
+    process.removeAllListeners(exit.signal);
+    try {
+      process.kill(process.pid, exit.signal);
+    } catch {
+      // Fall through to the exit status below.
+    }
+  }
+  process.exit(shellStatus(exit));
+}

@@ -1,0 +1,203 @@
+// The pipeline: options -> references -> fetch -> environment -> run; and the one place errors are caught.
+
+import { version } from '../package.json';
+import { type Invocation, parseCommandLine } from './cli.ts';
+import { buildChildEnvironment } from './env.ts';
+import { findEnvReferences } from './env-refs.ts';
+import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
+import { type ChildExit, exitLike } from './exit.ts';
+import type { SecretsFetcher } from './fetch.ts';
+import { planChildOutput, secretValuesOf, textMasker } from './output.ts';
+import { parseSecretRef, type SecretRef } from './refs.ts';
+import { createReporter, type Reporter } from './report.ts';
+import { needsAws, planFetch, type Resolved, resolveVariables, type Selection } from './resolve.ts';
+import { FORWARDED_SIGNALS, HARMLESS_BEFORE_CHILD, JOB_CONTROL_STOPS } from './signals.ts';
+import { Supervisor } from './supervise.ts';
+import type { InjectedVariable } from './variables.ts';
+import { watchForChanges } from './watch.ts';
+
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** What one fetch round produced: the child's environment and what to mask. */
+export interface Round {
+  readonly env: Record<string, string>;
+  readonly resolved: Resolved;
+  /** What the child gets from secrets and references, after precedence. */
+  readonly applied: readonly InjectedVariable[];
+  /** Injected variables skipped because the inherited environment has them (--no-override). */
+  readonly kept: readonly InjectedVariable[];
+}
+
+/** Runs withsecrets and ends the process like its child (the bin's only call). */
+export function run(argv: readonly string[]): void {
+  // Taken first: the child gets exactly this environment plus the secrets, nothing withsecrets sets itself.
+  const io: Io = { env: { ...process.env }, stdout: process.stdout, stderr: process.stderr };
+  main(argv, io).then(exitLike, () => exitLike({ status: 125 }));
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<ChildExit> {
+  const reporter = createReporter(io.stdout, io.stderr);
+  const signals = new SignalRouter();
+  let supervisor: Supervisor | undefined;
+  try {
+    const parsed = await parseCommandLine(argv, io.env);
+    if (parsed.kind !== 'run') {
+      io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
+      return { status: 0 };
+    }
+    const invocation = parsed.invocation;
+    const selection = selectSecrets(invocation, io.env);
+    const fetcher = needsAws(selection) ? await createFetcher(invocation, io.env) : undefined;
+    const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
+
+    let first: Round;
+    try {
+      first = await refetch(signals.abortSignal);
+    } catch (error) {
+      if (signals.pending !== undefined) return { signal: signals.pending };
+      throw error;
+    }
+    if (signals.pending !== undefined) return { signal: signals.pending };
+    // Old values stay masked after a rotation: the old child's last output may still carry them.
+    const masked = new Set<string>();
+    const launch = async (round: Round) => {
+      for (const value of secretValuesOf(round.resolved, invocation)) masked.add(value);
+      reporter.setMask(textMasker([...masked], invocation));
+      return { env: round.env, output: await planChildOutput([...masked], invocation) };
+    };
+    const firstLaunch = await launch(first);
+    if (invocation.dryRun) return listVariables(first, reporter);
+
+    if (signals.pending !== undefined) return { signal: signals.pending };
+    supervisor = new Supervisor(invocation.command);
+    await supervisor.start(firstLaunch);
+    const running = supervisor;
+    signals.relayTo((signal) => running.relay(signal));
+    const watcher =
+      invocation.watchMs === undefined || fetcher === undefined
+        ? undefined
+        : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch });
+    try {
+      return await supervisor.finished;
+    } finally {
+      watcher?.stop();
+    }
+  } catch (thrown) {
+    const errors = toWithsecretsErrors(thrown);
+    for (const error of errors) reporter.error(error);
+    await supervisor?.terminate();
+    return { status: Math.max(...errors.map((error) => exitStatusFor(error.code))) };
+  }
+}
+
+function selectSecrets(invocation: Invocation, env: Io['env']): Selection {
+  const errors: WithsecretsError[] = [];
+  const refs: SecretRef[] = [];
+  for (const text of invocation.secrets) {
+    try {
+      refs.push(parseSecretRef(text));
+    } catch (thrown) {
+      errors.push(...toWithsecretsErrors(thrown));
+    }
+  }
+  let envReferences: Selection['envReferences'] = [];
+  try {
+    envReferences = invocation.resolveEnv
+      ? findEnvReferences(env, { resolveArns: invocation.resolveArns })
+      : [];
+  } catch (thrown) {
+    errors.push(...toWithsecretsErrors(thrown));
+  }
+  throwIfAny(errors);
+  return {
+    refs,
+    envReferences,
+    version: {
+      ...(invocation.versionStage === undefined ? {} : { versionStage: invocation.versionStage }),
+      ...(invocation.versionId === undefined ? {} : { versionId: invocation.versionId }),
+    },
+    naming: {
+      nameCase: invocation.nameCase,
+      ...(invocation.prefix === undefined ? {} : { prefix: invocation.prefix }),
+    },
+  };
+}
+
+async function createFetcher(invocation: Invocation, env: Io['env']): Promise<SecretsFetcher> {
+  // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
+  const { SecretsFetcher } = await import('./fetch.ts');
+  return new SecretsFetcher({
+    env,
+    ...(invocation.region === undefined ? {} : { region: invocation.region }),
+    ...(invocation.profile === undefined ? {} : { profile: invocation.profile }),
+    ...(invocation.endpointUrl === undefined ? {} : { endpointUrl: invocation.endpointUrl }),
+  });
+}
+
+/** One fetch of everything selected, turned into the child's environment. */
+async function fetchRound(
+  selection: Selection,
+  invocation: Invocation,
+  env: Io['env'],
+  fetcher: SecretsFetcher | undefined,
+  abort: AbortSignal,
+): Promise<Round> {
+  const fetched =
+    fetcher === undefined
+      ? { secrets: new Map(), matches: new Map(), errors: [] }
+      : await fetcher.fetch(planFetch(selection), abort);
+  const resolved = resolveVariables(selection, fetched);
+  const built = buildChildEnvironment(env, resolved.references, resolved.injected, {
+    override: invocation.override,
+  });
+  return { env: built.env, resolved, applied: built.applied, kept: built.kept };
+}
+
+function listVariables(round: Round, reporter: Reporter): ChildExit {
+  for (const variable of round.applied) reporter.listing(`${variable.name} <- ${variable.source}`);
+  for (const variable of round.kept) {
+    reporter.listing(`${variable.name} <- inherited (--no-override kept it over ${variable.source})`);
+  }
+  return { status: 0 };
+}
+
+/**
+ * Listens to every relayed signal from the first moment (a SIGUSR1 without a listener would open Node's
+ * inspector in a process holding secrets). Until the child runs, a terminating signal aborts the fetch
+ * and is kept; once the child runs, it is relayed to it.
+ */
+class SignalRouter {
+  readonly #controller = new AbortController();
+  #pending: NodeJS.Signals | undefined;
+  #route: (signal: NodeJS.Signals) => void = (signal) => {
+    if (HARMLESS_BEFORE_CHILD.has(signal)) return;
+    if (JOB_CONTROL_STOPS.has(signal)) return void process.kill(process.pid, 'SIGSTOP');
+    this.#pending ??= signal;
+    this.#controller.abort();
+  };
+
+  constructor() {
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, () => this.#route(signal));
+  }
+
+  /** Aborted by the first terminating signal received before the child runs. */
+  get abortSignal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get pending(): NodeJS.Signals | undefined {
+    return this.#pending;
+  }
+
+  /** From now on signals go to `handler`, starting with one that arrived while the child was starting. */
+  relayTo(handler: (signal: NodeJS.Signals) => void): void {
+    this.#route = handler;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) handler(pending);
+  }
+}

@@ -1,0 +1,100 @@
+// Joins references to fetched secrets: what to fetch for a run, and the variables the fetched values become.
+
+import type { EnvReference } from './env-refs.ts';
+import { throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
+import { type FetchRequest, type FetchResult, queryKey, type SecretQuery } from './fetch.ts';
+import type { SecretRef } from './refs.ts';
+import type { FetchedSecret } from './secret.ts';
+import {
+  type InjectedVariable,
+  type NamingOptions,
+  valueForEnvReference,
+  variablesFromSecret,
+} from './variables.ts';
+
+export interface Selection {
+  readonly refs: readonly SecretRef[];
+  readonly envReferences: readonly EnvReference[];
+  readonly version: Omit<SecretQuery, 'id'>;
+  readonly naming: NamingOptions;
+}
+
+export interface Resolved {
+  /** From --secret, in the order given. */
+  readonly injected: readonly InjectedVariable[];
+  /** Inherited variables whose reference was replaced by its value. */
+  readonly references: readonly InjectedVariable[];
+  /** The raw SecretString of every fetched secret, to be masked as a whole too. */
+  readonly secretStrings: readonly string[];
+}
+
+export function needsAws(selection: Selection): boolean {
+  return selection.refs.length > 0 || selection.envReferences.length > 0;
+}
+
+export function planFetch(selection: Selection): FetchRequest {
+  const queries = [
+    ...selection.refs.filter((ref) => !ref.wildcard).map((ref) => refQuery(ref, selection)),
+    ...selection.envReferences.map(envReferenceQuery),
+  ];
+  const prefixes = [...new Set(selection.refs.filter((ref) => ref.wildcard).map((ref) => ref.id))];
+  return { queries, prefixes, prefixVersion: selection.version };
+}
+
+/** Turns fetched secrets into variables; throws every fetch, naming and value error together. */
+export function resolveVariables(selection: Selection, fetched: FetchResult): Resolved {
+  const errors: WithsecretsError[] = [...fetched.errors];
+  const used = new Set<FetchedSecret>();
+  const collect = <T>(produce: () => T): T | undefined => {
+    try {
+      return produce();
+    } catch (thrown) {
+      errors.push(...toWithsecretsErrors(thrown));
+      return undefined;
+    }
+  };
+
+  const injected = selection.refs.flatMap((ref) => {
+    const secrets = ref.wildcard
+      ? (fetched.matches.get(ref.id) ?? [])
+      : [fetched.secrets.get(queryKey(refQuery(ref, selection)))].filter((secret) => secret !== undefined);
+    return secrets.flatMap((secret) => {
+      used.add(secret);
+      const label = ref.wildcard ? `${ref.id}* (${secret.name})` : ref.id;
+      const selectionOfRef = {
+        label,
+        wildcard: ref.wildcard,
+        ...(ref.alias === undefined ? {} : { alias: ref.alias }),
+        ...keyOf(ref),
+      };
+      return collect(() => variablesFromSecret(secret, selectionOfRef, selection.naming)) ?? [];
+    });
+  });
+  const references = selection.envReferences.flatMap((reference) => {
+    const secret = fetched.secrets.get(queryKey(envReferenceQuery(reference)));
+    if (secret === undefined) return [];
+    used.add(secret);
+    return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
+  });
+  throwIfAny(errors);
+  const secretStrings = [...used].flatMap((secret) =>
+    secret.secretString === undefined ? [] : [secret.secretString],
+  );
+  return { injected, references, secretStrings };
+}
+
+function refQuery(ref: SecretRef, selection: Selection): SecretQuery {
+  return { id: ref.id, ...selection.version };
+}
+
+function envReferenceQuery(reference: EnvReference): SecretQuery {
+  return {
+    id: reference.id,
+    ...(reference.versionStage === undefined ? {} : { versionStage: reference.versionStage }),
+    ...(reference.versionId === undefined ? {} : { versionId: reference.versionId }),
+  };
+}
+
+function keyOf(ref: SecretRef): { key?: string } {
+  return ref.key === undefined ? {} : { key: ref.key };
+}

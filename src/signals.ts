@@ -1,0 +1,54 @@
+// Which signals withsecrets relays to its child, and how, as a careful init (tini, dumb-init) does.
+import { readFileSync } from 'node:fs';
+
+/**
+ * Every catchable signal a supervisor may send, as tini forwards them. Left out: SIGCHLD; the synchronous
+ * ones (SEGV BUS FPE ILL ABRT TRAP SYS), which concern withsecrets itself; SIGPIPE and SIGXFSZ, which Node
+ * ignores so that a closed output is an error, not a death; SIGPROF, which V8's profiler uses.
+ */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGALRM',
+  'SIGWINCH',
+  'SIGCONT',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGVTALRM',
+  'SIGURG',
+  'SIGIO',
+  'SIGPWR',
+];
+
+/** Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, Ctrl-Z, a resize). */
+const TERMINAL_GENERATED = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);
+
+/** After relaying these, withsecrets stops itself too, so the shell sees the job stopped (as dumb-init does). */
+export const JOB_CONTROL_STOPS = new Set<NodeJS.Signals>(['SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+
+/** Signals whose default action would not end withsecrets: they never abort a fetch. */
+export const HARMLESS_BEFORE_CHILD = new Set<NodeJS.Signals>(['SIGWINCH', 'SIGCONT', 'SIGURG']);
+
+/**
+ * Whether the child already received this signal from the terminal. The child shares withsecrets'
+ * process group; when that group is the terminal's foreground group, a terminal signal reached both,
+ * and relaying it would deliver it twice. Linux only (/proc); elsewhere every signal is relayed.
+ */
+export function childGotItFromTerminal(signal: NodeJS.Signals): boolean {
+  if (!TERMINAL_GENERATED.has(signal)) return false;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // Fields after the command name: state ppid pgrp session tty_nr tpgid ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const processGroup = Number(fields[2]);
+    const foregroundGroup = Number(fields[5]);
+    return foregroundGroup > 0 && processGroup === foregroundGroup;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,191 @@
+// What a user sees when withsecrets fetches secrets from the emulator and hands them to a command.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Emulator } from '../emulator/emulator.ts';
+import { awsEnv, emulatorWith, fixture, NODE, printedEnv, runBin } from './harness.ts';
+
+const PRINT_ENV = [NODE, fixture('print-env.js')];
+
+describe('fetching secrets into the environment', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await emulatorWith({
+      'npm-publish': 'npm_FAKE_token_0001',
+      'prod/db':
+        '{"host":"db.internal","port":5432.0,"password":"p w\\"x\'$y","opts":{"ssl":true,"pool":{"max":12345678901234567890}},"none":null,"tags":[1, "a"]}',
+      'ci/npm': '{"token":"tok-FAKE-abc","user":"ci"}',
+      'app/prod/a': 'value-a',
+      'app/prod/b': '{"B_KEY":"value-b"}',
+      'app/production': 'not-matched-by-app/prod/',
+      'App/prod/c': 'other-case',
+      pin: '12345',
+    });
+  });
+  after(() => emulator.close());
+
+  it('injects a plain secret under its sanitised name, and prints nothing of its own', async () => {
+    const result = await runBin(
+      ['--no-mask', '--secret', 'npm-publish', '--', ...PRINT_ENV, 'NPM_PUBLISH'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.stderr, '');
+    assert.equal(result.status, 0);
+    assert.deepEqual(printedEnv(result.stdout), { NPM_PUBLISH: 'npm_FAKE_token_0001' });
+  });
+
+  it('expands a JSON secret, keeping number text and flattening nested keys', async () => {
+    const result = await runBin(
+      [
+        '--no-mask',
+        '-s',
+        'prod/db',
+        '--',
+        ...PRINT_ENV,
+        'HOST',
+        'PORT',
+        'PASSWORD',
+        'OPTS_SSL',
+        'OPTS_POOL_MAX',
+        'NONE',
+        'TAGS',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), {
+      HOST: 'db.internal',
+      PORT: '5432.0',
+      PASSWORD: 'p w"x\'$y',
+      OPTS_SSL: 'true',
+      OPTS_POOL_MAX: '12345678901234567890',
+      NONE: '',
+      TAGS: '[1, "a"]',
+    });
+  });
+
+  it('selects one key under an alias, and uses an alias as a prefix for a JSON secret', async () => {
+    const result = await runBin(
+      [
+        '--no-mask',
+        '-s',
+        'NPM_TOKEN=ci/npm#token',
+        '-s',
+        'DB=prod/db',
+        '--',
+        ...PRINT_ENV,
+        'NPM_TOKEN',
+        'DB_HOST',
+        'USER',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), {
+      NPM_TOKEN: 'tok-FAKE-abc',
+      DB_HOST: 'db.internal',
+      USER: null,
+    });
+  });
+
+  it('keeps a JSON number that is the whole secret as one value', async () => {
+    const result = await runBin(['--no-mask', '-s', 'pin', '--', ...PRINT_ENV, 'PIN'], awsEnv(emulator));
+    assert.deepEqual(printedEnv(result.stdout), { PIN: '12345' });
+  });
+
+  it('applies a wildcard to every name with that exact, case-sensitive prefix, in name order', async () => {
+    const result = await runBin(
+      [
+        '--no-mask',
+        '-s',
+        'app/prod/*',
+        '--',
+        ...PRINT_ENV,
+        'APP_PROD_A',
+        'B_KEY',
+        'APP_PRODUCTION',
+        'APP_PROD_C',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), {
+      APP_PROD_A: 'value-a',
+      B_KEY: 'value-b',
+      APP_PRODUCTION: null,
+      APP_PROD_C: null,
+    });
+  });
+
+  it('lets a later --secret win, and --no-override keep inherited variables', async () => {
+    const env = awsEnv(emulator, { HOST: 'inherited-host' });
+    const later = await runBin(
+      ['--no-mask', '-s', 'prod/db', '-s', 'HOST=ci/npm#user', '--', ...PRINT_ENV, 'HOST'],
+      env,
+    );
+    assert.deepEqual(printedEnv(later.stdout), { HOST: 'ci' });
+    const kept = await runBin(
+      ['--no-mask', '--no-override', '-s', 'prod/db', '--', ...PRINT_ENV, 'HOST', 'PORT'],
+      env,
+    );
+    assert.deepEqual(printedEnv(kept.stdout), { HOST: 'inherited-host', PORT: '5432.0' });
+  });
+
+  it('fetches a version by stage and by id', async () => {
+    const first = emulator.createSecret('rotating', 'version-one');
+    emulator.putSecretValue('rotating', 'version-two');
+    const previous = await runBin(
+      ['--no-mask', '--version-stage', 'AWSPREVIOUS', '-s', 'rotating', '--', ...PRINT_ENV, 'ROTATING'],
+      awsEnv(emulator),
+    );
+    assert.deepEqual(printedEnv(previous.stdout), { ROTATING: 'version-one' });
+    const byId = await runBin(
+      ['--no-mask', '--version-id', first.versionId, '-s', 'rotating', '--', ...PRINT_ENV, 'ROTATING'],
+      awsEnv(emulator),
+    );
+    assert.deepEqual(printedEnv(byId.stdout), { ROTATING: 'version-one' });
+  });
+
+  it('fetches a full ARN from its own region, whatever the configured region', async () => {
+    const remote = emulator.createSecret('eu/only', 'from-eu-west-1', { region: 'eu-west-1' });
+    const result = await runBin(
+      ['--no-mask', '-s', `EU=${remote.arn}`, '--', ...PRINT_ENV, 'EU'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { EU: 'from-eu-west-1' });
+    const byName = await runBin(['-s', 'eu/only', '--', 'true'], awsEnv(emulator));
+    assert.equal(byName.status, 125);
+    assert.match(byName.stderr, /\[SECRET_NOT_FOUND\] secret "eu\/only" not found in us-east-1/);
+  });
+
+  it('injects a SecretBinary base64-encoded', async () => {
+    emulator.createSecret('blob', new Uint8Array([0, 1, 2, 250, 255]));
+    const result = await runBin(['--no-mask', '-s', 'blob', '--', ...PRINT_ENV, 'BLOB'], awsEnv(emulator));
+    assert.deepEqual(printedEnv(result.stdout), { BLOB: 'AAEC+v8=' });
+  });
+
+  it('lists variables and sources with --dry-run, never values, and runs nothing', async () => {
+    const result = await runBin(
+      ['--dry-run', '-s', 'NPM_TOKEN=ci/npm#token', '-s', 'npm-publish', '--', 'false'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'NPM_TOKEN <- ci/npm#token\nNPM_PUBLISH <- npm-publish\n');
+    assert.doesNotMatch(result.stdout + result.stderr, /tok-FAKE|npm_FAKE/);
+  });
+
+  it('uses BatchGetSecretValue in chunks of 20 and fetches each secret once', async () => {
+    const names = Array.from({ length: 45 }, (_, index) => `bulk/s${String(index).padStart(2, '0')}`);
+    for (const name of names) emulator.createSecret(name, `value-${name}`);
+    emulator.clearCalls();
+    const args = [...names, names[0] as string].flatMap((name) => ['-s', name]);
+    const result = await runBin(
+      ['--no-mask', ...args, '--', ...PRINT_ENV, 'BULK_S00', 'BULK_S44'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { BULK_S00: 'value-bulk/s00', BULK_S44: 'value-bulk/s44' });
+    assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 3);
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 0);
+  });
+});
