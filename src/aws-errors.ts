@@ -36,13 +36,6 @@ const CREDENTIAL_ERRORS = new Set([
   'SignatureDoesNotMatch',
 ]);
 
-/** Whether the error is about one secret (report it per secret) rather than about the call. */
-export function isPerSecretError(error: WithsecretsError): boolean {
-  return ['SECRET_NOT_FOUND', 'ACCESS_DENIED', 'SECRET_UNAVAILABLE', 'DECRYPTION_FAILED'].includes(
-    error.code,
-  );
-}
-
 /** Maps an AWS error code (from a thrown error or a BatchGetSecretValue `Errors` entry) to our error. */
 export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;

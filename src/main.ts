@@ -42,56 +42,84 @@ export function run(argv: readonly string[]): void {
 export async function main(argv: readonly string[], io: Io): Promise<ChildExit> {
   const reporter = createReporter(io.stdout, io.stderr);
   const signals = new SignalRouter();
-  let supervisor: Supervisor | undefined;
+  const run: { supervisor?: Supervisor } = {};
   try {
-    const parsed = await parseCommandLine(argv, io.env);
-    if (parsed.kind !== 'run') {
-      io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
-      return { status: 0 };
-    }
-    const invocation = parsed.invocation;
-    const selection = selectSecrets(invocation, io.env);
-    const fetcher = needsAws(selection) ? await createFetcher(invocation, io.env) : undefined;
-    const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
-
-    let first: Round;
-    try {
-      first = await refetch(signals.abortSignal);
-    } catch (error) {
-      if (signals.pending !== undefined) return { signal: signals.pending };
-      throw error;
-    }
-    if (signals.pending !== undefined) return { signal: signals.pending };
-    // Old values stay masked after a rotation: the old child's last output may still carry them.
-    const masked = new Set<string>();
-    const launch = async (round: Round) => {
-      for (const value of secretValuesOf(round.resolved, invocation)) masked.add(value);
-      reporter.setMask(textMasker([...masked], invocation));
-      return { env: round.env, output: await planChildOutput([...masked], invocation) };
-    };
-    const firstLaunch = await launch(first);
-    if (invocation.dryRun) return listVariables(first, reporter);
-
-    if (signals.pending !== undefined) return { signal: signals.pending };
-    supervisor = new Supervisor(invocation.command);
-    await supervisor.start(firstLaunch);
-    const running = supervisor;
-    signals.relayTo((signal) => running.relay(signal));
-    const watcher =
-      invocation.watchMs === undefined || fetcher === undefined
-        ? undefined
-        : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch });
-    try {
-      return await supervisor.finished;
-    } finally {
-      watcher?.stop();
-    }
+    return await Promise.race([pipeline(argv, io, reporter, signals, run), internalFailure()]);
   } catch (thrown) {
     const errors = toWithsecretsErrors(thrown);
     for (const error of errors) reporter.error(error);
-    await supervisor?.terminate();
+    await run.supervisor?.terminate();
     return { status: Math.max(...errors.map((error) => exitStatusFor(error.code))) };
   }
+}
+
+async function pipeline(
+  argv: readonly string[],
+  io: Io,
+  reporter: Reporter,
+  signals: SignalRouter,
+  run: { supervisor?: Supervisor },
+): Promise<ChildExit> {
+  const parsed = await parseCommandLine(argv, io.env);
+  if (parsed.kind !== 'run') {
+    io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
+    return { status: 0 };
+  }
+  const invocation = parsed.invocation;
+  const selection = selectSecrets(invocation, io.env);
+  const fetcher = needsAws(selection) ? await createFetcher(invocation, io.env) : undefined;
+  const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
+
+  let first: Round;
+  try {
+    first = await refetch(signals.abortSignal);
+  } catch (error) {
+    if (signals.pending !== undefined) return { signal: signals.pending };
+    throw error;
+  }
+  if (signals.pending !== undefined) return { signal: signals.pending };
+  // Old values stay masked after a rotation: the old child's last output may still carry them.
+  const masked = new Set<string>();
+  const maskValuesOf = (round: Round): string[] => {
+    for (const value of secretValuesOf(round.resolved, invocation)) masked.add(value);
+    reporter.setMask(textMasker([...masked], invocation));
+    return [...masked];
+  };
+  const launch = async (round: Round) => ({
+    env: round.env,
+    output: await planChildOutput(maskValuesOf(round), invocation),
+  });
+  if (invocation.dryRun) {
+    maskValuesOf(first);
+    return listVariables(first, reporter);
+  }
+  const firstLaunch = await launch(first);
+  if (signals.pending !== undefined) return { signal: signals.pending };
+
+  const supervisor = new Supervisor(invocation.command);
+  run.supervisor = supervisor;
+  await supervisor.start(firstLaunch);
+  signals.relayTo((signal) => supervisor.relay(signal));
+  const watcher =
+    invocation.watchMs === undefined || fetcher === undefined
+      ? undefined
+      : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch });
+  try {
+    return await supervisor.finished;
+  } finally {
+    watcher?.stop();
+  }
+}
+
+/**
+ * Rejects on an uncaught exception or rejection, so that an internal failure is reported (without the
+ * error's message, which might quote data) and the child is stopped instead of left behind.
+ */
+function internalFailure(): Promise<never> {
+  return new Promise((_, reject) => {
+    process.once('uncaughtException', reject);
+    process.once('unhandledRejection', reject);
+  });
 }
 
 function selectSecrets(invocation: Invocation, env: Io['env']): Selection {
