@@ -18,6 +18,9 @@ export interface ChildLaunch {
   readonly output: ChildOutput;
 }
 
+/** What an orchestrator (TERM) or a user (Ctrl-C) sends to end the run; once relayed, rotation stands aside. */
+const ENDING_SIGNALS = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT']);
+
 /** The wait for the pipes after the child exits (a background grandchild may hold them). */
 const DRAIN_TIMEOUT_MS = 1000;
 
@@ -55,11 +58,16 @@ export class Supervisor {
   /** Relays a signal received by withsecrets to the child, as tini and dumb-init do. */
   relay(signal: NodeJS.Signals): void {
     if (!childGotItFromTerminal(signal)) this.#child?.signal(signal);
-    if (this.#restarting && !HARMLESS_BEFORE_CHILD.has(signal) && !JOB_CONTROL_STOPS.has(signal)) {
-      this.#stopRequested = true;
-    }
+    const duringRestart =
+      this.#restarting && !HARMLESS_BEFORE_CHILD.has(signal) && !JOB_CONTROL_STOPS.has(signal);
+    if (duringRestart || ENDING_SIGNALS.has(signal)) this.#stopRequested = true;
     // Stopping too lets the shell see the whole job stopped; SIGCONT resumes both.
     if (JOB_CONTROL_STOPS.has(signal) && process.pid !== 1) process.kill(process.pid, 'SIGSTOP');
+  }
+
+  /** Whether a signal asked the run to end: the child is finishing, and rotation must leave it alone. */
+  get ending(): boolean {
+    return this.#stopRequested;
   }
 
   /** Sends a signal of withsecrets' own choosing (`--on-change signal:NAME`). */

@@ -22,11 +22,13 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
   const { invocation, supervisor, reporter } = options;
   const intervalMs = invocation.watchMs ?? 0;
   const controller = new AbortController();
+  const stopped = controller.signal;
   let current = options.first;
   let failing = false;
   let timer: NodeJS.Timeout | undefined;
 
   const schedule = (): void => {
+    if (stopped.aborted) return;
     // Up to 10% jitter, so that a fleet started together does not call AWS in lockstep.
     timer = setTimeout(() => void check(), intervalMs * (1 - 0.1 * Math.random()));
   };
@@ -34,38 +36,54 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
   const check = async (): Promise<void> => {
     let next: Round;
     try {
-      next = await options.refetch(controller.signal);
+      next = await options.refetch(stopped);
     } catch (thrown) {
-      if (controller.signal.aborted) return;
-      if (!failing) {
-        const reason = toWithsecretsErrors(thrown).map((error) =>
-          formatError(error).replace(/^withsecrets: /, ''),
-        );
-        reporter.notice(
-          `re-fetch failed, the command keeps its values; retrying every ${intervalMs / 1000}s: ${reason.join('; ')}`,
-        );
-      }
+      if (stopped.aborted) return;
+      // One line per streak: a long outage must not fill the log, and a value is never part of it.
+      if (!failing) reporter.notice(`re-fetch failed, the command keeps its values; ${retrying(thrown)}`);
       failing = true;
       return schedule();
     }
+    // The run may have ended while the round was in flight: then there is no child left to act on.
+    if (stopped.aborted) return;
     failing = false;
+    // A TERM or Ctrl-C was passed on and the command is shutting down: let it finish, start no other.
+    if (supervisor.ending) return schedule();
     const changed = changedSources(current, next);
-    if (changed.length === 0 || controller.signal.aborted) return schedule();
+    if (changed.length === 0) return schedule();
     current = next;
-    const launch = await options.launch(next);
     const action = invocation.onChange;
-    reporter.notice(`secrets changed (${changed.join(', ')}): ${describe(action)}`);
+    const what = `secrets changed (${changed.join(', ')})`;
     switch (action.action) {
-      case 'restart':
-        if (await supervisor.restart(invocation.stopSignal, invocation.graceMs, async () => launch))
-          schedule();
+      case 'restart': {
+        // Prepared before the old child stops: nothing may wait between its exit and the new start, or a
+        // signal arriving then would reach neither child.
+        const launch = await options.launch(next);
+        reporter.notice(`${what}: restarting the command`);
+        const restarted = await supervisor.restart(
+          invocation.stopSignal,
+          invocation.graceMs,
+          async () => launch,
+        );
+        if (restarted) schedule();
         return;
+      }
       case 'signal':
+        // The child keeps its environment and its output wiring: only a restart could change them.
+        reporter.notice(`${what}: sending ${action.signal} to the command`);
         supervisor.signalChild(action.signal);
         return schedule();
       case 'exit':
+        reporter.notice(`${what}: stopping the command and exiting ${EXIT_ON_CHANGE_STATUS}`);
         return supervisor.stopAndEnd(invocation.stopSignal, invocation.graceMs, EXIT_ON_CHANGE_STATUS);
     }
+  };
+
+  const retrying = (thrown: unknown): string => {
+    const reasons = toWithsecretsErrors(thrown).map((error) =>
+      formatError(error).replace(/^withsecrets: /, ''),
+    );
+    return `retrying every ${formatDuration(intervalMs)}: ${reasons.join('; ')}`;
   };
 
   schedule();
@@ -80,23 +98,24 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
 /** The sources (secret ids, never values) of the variables whose value in the child's environment would change. */
 function changedSources(before: Round, after: Round): string[] {
   const names = new Set([...Object.keys(before.env), ...Object.keys(after.env)]);
-  const variables = [...after.resolved.references, ...after.resolved.injected, ...before.resolved.injected];
   const sources = new Set<string>();
   for (const name of names) {
     if (before.env[name] === after.env[name]) continue;
-    const source = variables.find((variable) => variable.name === name)?.source ?? name;
-    sources.add(source);
+    // The source that set it before and the one that sets it now: they differ when a key moved between secrets.
+    const setters = [setterOf(name, before), setterOf(name, after)].filter((source) => source !== undefined);
+    for (const source of setters.length === 0 ? [name] : setters) sources.add(source);
   }
   return [...sources].sort();
 }
 
-function describe(action: Invocation['onChange']): string {
-  switch (action.action) {
-    case 'restart':
-      return 'restarting the command';
-    case 'signal':
-      return `sending ${action.signal} to the command`;
-    case 'exit':
-      return `stopping the command and exiting ${EXIT_ON_CHANGE_STATUS}`;
-  }
+/** The source of the value a variable gets, after precedence. */
+function setterOf(name: string, round: Round): string | undefined {
+  return round.applied.find((variable) => variable.name === name)?.source;
+}
+
+/** `1s`, `90s`, `5m`, `1h`: the interval as a user would have written it. */
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
 }
