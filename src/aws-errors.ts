@@ -91,6 +91,8 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
         hint: 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available',
       });
     case 'TimeoutError':
+      // The SDK names an exhausted run of connection resets TimeoutError too; its code tells them apart.
+      if (NETWORK_CODES.has(code)) break;
       return new WithsecretsError('TIMEOUT', `${where} did not answer in time for ${secret}`, {
         ...options,
         hint: 'check the network path to Secrets Manager (proxy, VPC endpoint, --endpoint-url)',

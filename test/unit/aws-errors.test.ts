@@ -56,6 +56,7 @@ describe('fromAwsError', () => {
       /\(UnrecognizedClientException\)/,
     ],
     ['no region', { name: 'Error', message: 'Region is missing' }, 'NO_REGION', /^no AWS region set$/],
+    ['exhausted resets', { name: 'TimeoutError', code: 'ECONNRESET' }, 'NETWORK', /\(ECONNRESET\)$/],
     [
       'refused',
       { name: 'Error', code: 'ECONNREFUSED' },

@@ -1,0 +1,183 @@
+// The in-process API tests use: start a Secrets Manager emulator on 127.0.0.1, shape its data, faults and rules, close it.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccessRules, type DenyRule } from './access.ts';
+import type { CallRecord } from './call-log.ts';
+import { secretNotFound } from './errors.ts';
+import { FaultQueue, type FaultSpec } from './faults.ts';
+import { type SeedEntries, seedFromEntries, seedFromText } from './seed.ts';
+import { createRequestListener, type EmulatorCredential } from './server.ts';
+import { SecretStore, type SecretValue, type StoredSecret, type Tag } from './store.ts';
+
+export type { DenyRule, Operation } from './access.ts';
+export type { BatchCallInfo, CallRecord } from './call-log.ts';
+export type { FaultKind, FaultSpec } from './faults.ts';
+export type { SeedEntries, SeedValue } from './seed.ts';
+export type { EmulatorCredential } from './server.ts';
+export type { Tag } from './store.ts';
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  /** Where seeds and region-less admin calls go; `us-east-1` when not given. */
+  readonly region?: string;
+  /** `123456789012` when not given. */
+  readonly accountId?: string;
+  /** The accepted key pairs; `test` / `test` when not given. */
+  readonly credentials?: readonly EmulatorCredential[];
+  /** A seed file's JSON text (object values keep their exact text), or entries already parsed. */
+  readonly seed?: string | SeedEntries;
+  /** The server's clock in epoch ms, for SigV4 expiry and dates; `Date.now` when not given. */
+  readonly clock?: () => number;
+}
+
+/** A string becomes SecretString, bytes SecretBinary, an object its JSON text. */
+export type AdminValue = string | Uint8Array | { readonly [key: string]: unknown };
+
+export interface SecretRef {
+  readonly arn: string;
+  readonly name: string;
+  readonly versionId: string;
+}
+
+export interface CallFilter {
+  readonly operation?: string;
+  readonly accessKeyId?: string;
+  readonly region?: string;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** Every request received, in order; SDK retries each have their own record. */
+  readonly calls: readonly CallRecord[];
+  createSecret(
+    name: string,
+    value: AdminValue,
+    options?: { region?: string; description?: string; tags?: Tag[] },
+  ): SecretRef;
+  /** A new AWSCURRENT version; the old one becomes AWSPREVIOUS. */
+  putSecretValue(
+    secretId: string,
+    value: AdminValue,
+    options?: { region?: string; versionStages?: string[] },
+  ): SecretRef;
+  /** Schedules deletion (reads then fail with InvalidRequestException), or removes the secret at once with `force`. */
+  deleteSecret(secretId: string, options?: { region?: string; force?: boolean }): void;
+  /** From now on, reading this secret's value answers DecryptionFailure. */
+  failDecryption(secretId: string, options?: { region?: string }): void;
+  deny(rule: DenyRule): void;
+  clearDenies(): void;
+  inject(fault: FaultSpec): void;
+  clearFaults(): void;
+  addCredentials(credential: EmulatorCredential): void;
+  /** How many recorded calls match every given field. */
+  count(filter?: CallFilter): number;
+  clearCalls(): void;
+  /** Stops listening and drops every connection, hung ones included; resolves once the port is free. */
+  close(): Promise<void>;
+}
+
+const toSecretValue = (value: AdminValue): SecretValue =>
+  typeof value === 'string'
+    ? { string: value }
+    : value instanceof Uint8Array
+      ? { binary: value }
+      : { string: JSON.stringify(value) };
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const defaultRegion = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const clock = options.clock ?? Date.now;
+  const store = new SecretStore(accountId, clock);
+  const access = new AccessRules();
+  const faults = new FaultQueue();
+  const credentials = new Map<string, EmulatorCredential>();
+  for (const credential of options.credentials ?? [{ accessKeyId: 'test', secretAccessKey: 'test' }]) {
+    credentials.set(credential.accessKeyId, credential);
+  }
+  const calls: CallRecord[] = [];
+  const closing = new AbortController();
+
+  const seeds =
+    options.seed === undefined
+      ? []
+      : typeof options.seed === 'string'
+        ? seedFromText(options.seed)
+        : seedFromEntries(options.seed);
+  for (const seed of seeds) store.region(defaultRegion).create(seed.name, { value: seed.value });
+
+  const server = createServer(
+    createRequestListener({ store, access, faults, credentials, calls, clock, closing: closing.signal }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const existing = (secretId: string, region: string | undefined): StoredSecret => {
+    const secret = store.region(region ?? defaultRegion).find(secretId);
+    if (secret === undefined) throw secretNotFound();
+    return secret;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    region: defaultRegion,
+    accountId,
+    calls,
+    createSecret(name, value, extra = {}) {
+      const { secret, version } = store.region(extra.region ?? defaultRegion).create(
+        name,
+        { value: toSecretValue(value) },
+        {
+          ...(extra.description === undefined ? {} : { description: extra.description }),
+          ...(extra.tags === undefined ? {} : { tags: extra.tags }),
+        },
+      );
+      return { arn: secret.arn, name: secret.name, versionId: version?.versionId ?? '' };
+    },
+    putSecretValue(secretId, value, extra = {}) {
+      const secret = existing(secretId, extra.region);
+      const version = store.region(extra.region ?? defaultRegion).addVersion(secret, {
+        value: toSecretValue(value),
+        ...(extra.versionStages === undefined ? {} : { stages: extra.versionStages }),
+      });
+      return { arn: secret.arn, name: secret.name, versionId: version.versionId };
+    },
+    deleteSecret(secretId, extra = {}) {
+      const secret = existing(secretId, extra.region);
+      store
+        .region(extra.region ?? defaultRegion)
+        .delete(secret, { force: extra.force ?? false, recoveryWindowInDays: 30 });
+    },
+    failDecryption(secretId, extra = {}) {
+      existing(secretId, extra.region).decryptionFails = true;
+    },
+    deny: (rule) => access.deny(rule),
+    clearDenies: () => access.clear(),
+    inject: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    addCredentials: (credential) => void credentials.set(credential.accessKeyId, credential),
+    count: (filter = {}) =>
+      calls.filter(
+        (call) =>
+          (filter.operation === undefined || call.operation === filter.operation) &&
+          (filter.accessKeyId === undefined || call.accessKeyId === filter.accessKeyId) &&
+          (filter.region === undefined || call.region === filter.region),
+      ).length,
+    clearCalls: () => void calls.splice(0, calls.length),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+// Faults that tests queue for the next calls, to see how a client copes with throttling, 5xx, resets and silence.
+
+import type { Operation } from './access.ts';
+
+/**
+ * - `throttle`: 400 ThrottlingException "Rate exceeded" (the SDK retries it, with its throttling backoff).
+ * - `error500`: 500 InternalServiceError; `error503`: 503 ServiceUnavailable (both retried as transient).
+ * - `reset`: the socket is destroyed without an answer.
+ * - `delay`: the call is answered normally after `delayMs`.
+ * - `hang`: the call is accepted and never answered (until `close()`).
+ * - `truncate`: a 200 whose body stops halfway (Content-Length promises more), then the socket closes.
+ * - `badJson`: a 200 whose body is not JSON.
+ */
+export type FaultKind =
+  | 'throttle'
+  | 'error500'
+  | 'error503'
+  | 'reset'
+  | 'delay'
+  | 'hang'
+  | 'truncate'
+  | 'badJson';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'throttle',
+  'error500',
+  'error503',
+  'reset',
+  'delay',
+  'hang',
+  'truncate',
+  'badJson',
+];
+
+export interface FaultSpec {
+  readonly fault: FaultKind;
+  /** How many matching calls it hits; 1 when not given. */
+  readonly times?: number;
+  /** Only calls of this operation; any call when not given. */
+  readonly operation?: Operation;
+  /** For `delay`. */
+  readonly delayMs?: number;
+}
+
+interface PendingFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+/** Faults are used in the order they were queued; each hits the next `times` calls that match it. */
+export class FaultQueue {
+  private pending: PendingFault[] = [];
+
+  add(spec: FaultSpec): void {
+    const times = spec.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) {
+      throw new RangeError(`fault times must be a positive integer: ${times}`);
+    }
+    if (spec.fault === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
+      throw new RangeError('a delay fault needs delayMs >= 0');
+    }
+    this.pending.push({ spec, remaining: times });
+  }
+
+  /** The fault for this call, if one is queued for it; using it counts it down. */
+  take(operation: string): FaultSpec | undefined {
+    const index = this.pending.findIndex(
+      (fault) => fault.spec.operation === undefined || fault.spec.operation === operation,
+    );
+    const fault = this.pending[index];
+    if (fault === undefined) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining === 0) this.pending.splice(index, 1);
+    return fault.spec;
+  }
+
+  clear(): void {
+    this.pending = [];
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+}

@@ -1,0 +1,151 @@
+// The request path of the emulator: faults first, then SigV4, the caller's rights, and the operation itself.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AccessRules, OPERATIONS, type Operation } from './access.ts';
+import { type CallRecord, type OpenCallRecord, openCallRecord } from './call-log.ts';
+import {
+  AwsError,
+  internalError,
+  serializationError,
+  serviceUnavailable,
+  throttled,
+  unknownOperation,
+} from './errors.ts';
+import type { FaultQueue, FaultSpec } from './faults.ts';
+import { listingHandlers } from './listing.ts';
+import { type Handler, singleSecretHandlers } from './operations.ts';
+import { type KeyPair, verifySigV4 } from './sigv4-verify.ts';
+import type { SecretStore } from './store.ts';
+import {
+  type Answer,
+  errorAnswer,
+  parseInput,
+  readBody,
+  send,
+  sendTruncated,
+  successAnswer,
+} from './wire.ts';
+
+export interface EmulatorCredential extends KeyPair {
+  /** The identity AccessDenied messages name; `arn:aws:iam::ACCOUNT:user/ACCESS_KEY_ID` when not given. */
+  readonly principalArn?: string;
+}
+
+export interface ServerState {
+  readonly store: SecretStore;
+  readonly access: AccessRules;
+  readonly faults: FaultQueue;
+  readonly credentials: Map<string, EmulatorCredential>;
+  readonly calls: CallRecord[];
+  readonly clock: () => number;
+  /** Aborted by close(), so delayed answers stop waiting. */
+  readonly closing: AbortSignal;
+}
+
+const handlers: Record<Operation, Handler> = { ...singleSecretHandlers, ...listingHandlers };
+const isOperation = (name: string): name is Operation => (OPERATIONS as readonly string[]).includes(name);
+
+/** Authenticates, authorises the call and runs the operation; throws the AwsError to answer instead. */
+function run(state: ServerState, request: IncomingMessage, body: Buffer, record: OpenCallRecord) {
+  const verified = verifySigV4(
+    { method: request.method ?? 'POST', url: request.url ?? '/', rawHeaders: request.rawHeaders, body },
+    { service: 'secretsmanager', now: state.clock(), findKey: (id) => state.credentials.get(id) },
+  );
+  const accessKeyId = verified.key.accessKeyId;
+  record.accessKeyId = accessKeyId;
+  record.region = verified.region;
+  if (request.method !== 'POST' || !isOperation(record.operation)) throw unknownOperation();
+  const input = parseInput(body);
+  if (input === undefined) throw serializationError('Request body is not a JSON object.');
+  const principalArn =
+    state.credentials.get(accessKeyId)?.principalArn ??
+    `arn:aws:iam::${state.store.accountId}:user/${accessKeyId}`;
+  const caller = { accessKeyId, principalArn };
+  state.access.checkCall(caller, record.operation);
+  const context = { store: state.store.region(verified.region), access: state.access, caller };
+  return handlers[record.operation](context, input);
+}
+
+function answerFor(
+  state: ServerState,
+  request: IncomingMessage,
+  body: Buffer,
+  record: OpenCallRecord,
+): Answer {
+  try {
+    return successAnswer(run(state, request, body, record));
+  } catch (error) {
+    // A bug in the emulator answers as AWS would (500), but says so, so that it is not mistaken for a fault.
+    if (!(error instanceof AwsError)) console.error('emulator: internal error in', record.operation, error);
+    const answer = errorAnswer(error instanceof AwsError ? error : internalError());
+    record.errorCode = error instanceof AwsError ? error.code : 'InternalServiceError';
+    return answer;
+  }
+}
+
+/** Carries out a fault; true when it replaced the answer (or close() interrupted a delay). */
+async function applyFault(
+  fault: FaultSpec,
+  response: ServerResponse,
+  record: OpenCallRecord,
+  closing: AbortSignal,
+) {
+  const replyWith = (error: AwsError): true => {
+    record.status = error.status;
+    record.errorCode = error.code;
+    send(response, errorAnswer(error));
+    return true;
+  };
+  switch (fault.fault) {
+    case 'throttle':
+      return replyWith(throttled());
+    case 'error500':
+      return replyWith(internalError());
+    case 'error503':
+      return replyWith(serviceUnavailable());
+    case 'reset':
+      response.socket?.destroy();
+      return true;
+    case 'hang':
+      return true;
+    case 'badJson':
+      record.status = 200;
+      send(response, { status: 200, body: Buffer.from('{"SecretString": not json at all'), headers: {} });
+      return true;
+    case 'delay':
+      try {
+        await sleep(fault.delayMs ?? 0, undefined, { signal: closing });
+        return false;
+      } catch {
+        return true;
+      }
+    case 'truncate':
+      return false;
+  }
+}
+
+export function createRequestListener(state: ServerState) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await readBody(request);
+    } catch {
+      return; // The client went away mid-request; nothing to answer.
+    }
+    const target = request.headers['x-amz-target'];
+    const operation = typeof target === 'string' ? target.replace(/^secretsmanager\./, '') : '';
+    const record = openCallRecord(request, operation, parseInput(body));
+    state.calls.push(record);
+
+    const fault = state.faults.take(operation);
+    if (fault !== undefined) {
+      record.fault = fault.fault;
+      if (await applyFault(fault, response, record, state.closing)) return;
+    }
+    const answer = answerFor(state, request, body, record);
+    record.status = answer.status;
+    if (fault?.fault === 'truncate') sendTruncated(response, answer);
+    else send(response, answer);
+  };
+}
