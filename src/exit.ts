@@ -40,7 +40,11 @@ export function exitLike(exit: ChildExit): never {
     !NOT_RERAISABLE.has(exit.signal) &&
     process.pid !== 1
   ) {
-    process.removeAllListeners(exit.signal);
+    // Every name of the number (SIGIO is also SIGPOLL): a listener left under any of them keeps Node's handler.
+    const number = signalNumber(exit.signal);
+    for (const [name, value] of Object.entries(constants.signals)) {
+      if (value === number) process.removeAllListeners(name);
+    }
     try {
       process.kill(process.pid, exit.signal);
     } catch {

@@ -1,5 +1,6 @@
 // Which signals withsecrets relays to its child, and how, as a careful init (tini, dumb-init) does.
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /**
  * Every catchable signal a supervisor may send, as tini forwards them. Left out: SIGCHLD; the synchronous
@@ -24,6 +25,17 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGIO',
   'SIGPWR',
 ];
+
+/**
+ * Other names of a relayed signal's number (on Linux, SIGPOLL is SIGIO). Node emits a signal under every name
+ * that has a listener, so a listener on the alias alone (signal-exit has one) would see a signal nobody handles.
+ */
+export const RELAYED_ALIASES: readonly NodeJS.Signals[] = Object.entries(constants.signals)
+  .filter(([name, number]) => {
+    const relayed = FORWARDED_SIGNALS.some((signal) => constants.signals[signal] === number);
+    return relayed && !(FORWARDED_SIGNALS as readonly string[]).includes(name);
+  })
+  .map(([name]) => name as NodeJS.Signals);
 
 /** Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, Ctrl-Z, a resize). */
 const TERMINAL_GENERATED = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);

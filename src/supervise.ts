@@ -3,7 +3,12 @@ import type { StdioOptions } from 'node:child_process';
 import { onExit } from 'signal-exit';
 import type { ChildExit } from './exit.ts';
 import { type RunningChild, startChild } from './run.ts';
-import { childGotItFromTerminal, HARMLESS_BEFORE_CHILD, JOB_CONTROL_STOPS } from './signals.ts';
+import {
+  childGotItFromTerminal,
+  HARMLESS_BEFORE_CHILD,
+  JOB_CONTROL_STOPS,
+  RELAYED_ALIASES,
+} from './signals.ts';
 
 /** How one child's stdout and stderr are wired (inherited, or piped through the masker). */
 export interface ChildOutput {
@@ -20,6 +25,9 @@ export interface ChildLaunch {
 
 /** What an orchestrator (TERM) or a user (Ctrl-C) sends to end the run; once relayed, rotation stands aside. */
 const ENDING_SIGNALS = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT']);
+
+/** Listens on a relayed signal's other name: the signal itself is relayed under its main name. */
+function ignoreSignal(): void {}
 
 /** The wait for the pipes after the child exits (a background grandchild may hold them). */
 const DRAIN_TIMEOUT_MS = 1000;
@@ -41,6 +49,10 @@ export class Supervisor {
     });
     // If withsecrets dies of something it does not relay, the child must not linger.
     onExit(() => this.#child?.signal('SIGTERM'));
+    // signal-exit listens on SIGPOLL too: alone there, it would take a relayed SIGIO for a death and stop the child.
+    for (const alias of RELAYED_ALIASES) {
+      if (!process.listeners(alias).includes(ignoreSignal)) process.on(alias, ignoreSignal);
+    }
   }
 
   async start(launch: ChildLaunch): Promise<void> {
