@@ -49,6 +49,17 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
 
   switch (name) {
     case 'ResourceNotFoundException':
+      // AWS says "can't find the specified secret value for staging label: X" when only the version is missing.
+      if (/secret value for/i.test(awsMessage)) {
+        return new WithsecretsError(
+          'SECRET_NOT_FOUND',
+          `${secret} has no such version in ${context.region}: ${awsMessage}`,
+          {
+            ...options,
+            hint: 'check --version-stage or --version-id (aws secretsmanager list-secret-version-ids)',
+          },
+        );
+      }
       return new WithsecretsError('SECRET_NOT_FOUND', `${secret} not found in ${context.region}`, {
         ...options,
         hint: 'check the name and the region (--region, or use the full ARN)',
@@ -56,7 +67,10 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
     case 'AccessDeniedException':
       return new WithsecretsError('ACCESS_DENIED', `access denied to ${secret} in ${context.region}`, {
         ...options,
-        hint: `allow ${context.action} on it for this identity (and kms:Decrypt on its key)`,
+        hint:
+          context.action === 'secretsmanager:ListSecrets'
+            ? 'allow secretsmanager:ListSecrets on Resource "*" for this identity (a wildcard lists names first)'
+            : `allow ${context.action} on it for this identity (and kms:Decrypt on its key)`,
       });
     case 'DecryptionFailure':
       return new WithsecretsError('DECRYPTION_FAILED', `${secret} cannot be decrypted with its KMS key`, {

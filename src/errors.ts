@@ -49,11 +49,12 @@ export class WithsecretsErrors extends Error {
   }
 }
 
-/** Throws every collected error at once, or nothing when there is none. */
+/** Throws every collected error at once (each distinct line once), or nothing when there is none. */
 export function throwIfAny(errors: readonly WithsecretsError[]): void {
-  const [first] = errors;
+  const distinct = [...new Map(errors.map((error) => [formatError(error), error])).values()];
+  const [first] = distinct;
   if (first === undefined) return;
-  throw errors.length === 1 ? first : new WithsecretsErrors(errors);
+  throw distinct.length === 1 ? first : new WithsecretsErrors(distinct);
 }
 
 /** The status withsecrets exits with when it fails itself (the convention of `env` and `docker run`). */

@@ -1,13 +1,15 @@
 // The only module that talks to AWS: fetches secret values in as few, parallel calls as it can.
+import { type ErrorContext, fromAwsError } from './aws-errors.ts';
+import { toWithsecretsErrors, WithsecretsError } from './errors.ts';
+// The commands come from regional-clients.ts, which loads the SDK only when a run first needs it.
 import {
+  type AwsOptions,
   BatchGetSecretValueCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  RegionalClients,
   type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { type ErrorContext, fromAwsError } from './aws-errors.ts';
-import { toWithsecretsErrors, WithsecretsError } from './errors.ts';
-import { type AwsOptions, RegionalClients } from './regional-clients.ts';
+} from './regional-clients.ts';
 import type { FetchedSecret } from './secret.ts';
 
 export interface SecretQuery {
@@ -29,7 +31,9 @@ export interface FetchResult {
   readonly secrets: ReadonlyMap<string, FetchedSecret>;
   /** By prefix, in name order; every prefix matched at least one secret. */
   readonly matches: ReadonlyMap<string, readonly FetchedSecret[]>;
-  /** One per failed secret (or per failed call); the caller must not run anything when there is one. */
+  /** Why a query failed, by `queryKey(query)`. */
+  readonly failures: ReadonlyMap<string, WithsecretsError>;
+  /** Failures of wildcards: listing, or a matched secret. Nothing may run when there is any failure. */
   readonly errors: readonly WithsecretsError[];
 }
 
@@ -49,18 +53,23 @@ export class SecretsFetcher {
     this.#clients = new RegionalClients(options);
   }
 
-  /** Fetches everything requested; failures come back in `errors`, so each is reported, not only the first. */
+  /** Fetches everything requested; every failure comes back (never thrown), so each is reported. */
   async fetch(request: FetchRequest, abortSignal: AbortSignal): Promise<FetchResult> {
     const errors: WithsecretsError[] = [];
+    const failures = new Map<string, WithsecretsError>();
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
-    const matchQueries = new Map<string, SecretQuery[]>();
+    const listed = new Map<string, { query: SecretQuery; label: string }[]>();
     await Promise.all(
       request.prefixes.map(async (prefix) => {
         try {
-          const arns = await this.#listByPrefix(prefix, abortSignal);
-          matchQueries.set(
+          const found = await this.#listByPrefix(prefix, abortSignal);
+          const label = (name: string) => `${prefix}* (${name})`;
+          listed.set(
             prefix,
-            arns.map((arn) => ({ id: arn, ...request.prefixVersion })),
+            found.map(({ arn, name }) => ({
+              query: { id: arn, ...request.prefixVersion },
+              label: label(name),
+            })),
           );
         } catch (thrown) {
           errors.push(...toWithsecretsErrors(thrown));
@@ -68,24 +77,31 @@ export class SecretsFetcher {
       }),
     );
 
-    const fetched = await this.#fetchQueries([...unique, ...[...matchQueries.values()].flat()], abortSignal);
-    const take = (query: SecretQuery): FetchedSecret[] => {
-      const result = fetched.get(queryKey(query)) ?? missingResult(query.id);
-      if (!(result instanceof WithsecretsError)) return [result];
-      errors.push(result);
-      return [];
-    };
-    const secrets = new Map(
-      unique.flatMap((query) => take(query).map((secret) => [queryKey(query), secret] as const)),
-    );
-    const matches = new Map(
-      [...matchQueries].map(([prefix, queries]) => [prefix, queries.flatMap(take)] as const),
-    );
-    return { secrets, matches, errors: dedupe(errors) };
+    const matched = [...listed.values()].flat();
+    const fetched = await this.#fetchQueries([...unique, ...matched.map(({ query }) => query)], abortSignal);
+    const resultOf = (query: SecretQuery) => fetched.get(queryKey(query)) ?? missingResult(query.id);
+    const secrets = new Map<string, FetchedSecret>();
+    for (const query of unique) {
+      const result = resultOf(query);
+      if (result instanceof WithsecretsError) failures.set(queryKey(query), result);
+      else secrets.set(queryKey(query), result);
+    }
+    const matches = new Map<string, FetchedSecret[]>();
+    for (const [prefix, entries] of listed) {
+      const found: FetchedSecret[] = [];
+      for (const { query, label } of entries) {
+        const result = resultOf(query);
+        // A matched secret is named as the user selected it, not by its random-suffixed ARN.
+        if (result instanceof WithsecretsError) errors.push(relabel(result, query.id, label));
+        else found.push(result);
+      }
+      matches.set(prefix, found);
+    }
+    return { secrets, matches, failures, errors };
   }
 
-  /** ARNs of the secrets whose name starts with `prefix` (case-sensitive), in name order. */
-  async #listByPrefix(prefix: string, abortSignal: AbortSignal): Promise<string[]> {
+  /** The secrets whose name starts with `prefix` (case-sensitive), in name order. */
+  async #listByPrefix(prefix: string, abortSignal: AbortSignal): Promise<{ name: string; arn: string }[]> {
     const { client, context } = await this.#clients.forId(prefix, 'secretsmanager:ListSecrets');
     const found: { name: string; arn: string }[] = [];
     let nextToken: string | undefined;
@@ -110,7 +126,7 @@ export class SecretsFetcher {
       nextToken = page.NextToken;
     } while (nextToken !== undefined);
     if (found.length === 0) throw noMatch(prefix, context.region);
-    return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((entry) => entry.arn);
+    return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async #fetchQueries(
@@ -246,8 +262,13 @@ function missingResult(id: string): WithsecretsError {
   );
 }
 
-function dedupe(errors: readonly WithsecretsError[]): WithsecretsError[] {
-  return [...new Map(errors.map((error) => [`${error.code} ${error.message}`, error])).values()];
+/** The same error, naming the secret as `label` instead of `id`. */
+function relabel(error: WithsecretsError, id: string, label: string): WithsecretsError {
+  const message = error.message.replaceAll(`"${id}"`, `"${label}"`);
+  return new WithsecretsError(error.code, message, {
+    cause: error,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -176,7 +176,7 @@ async function fetchRound(
 ): Promise<Round> {
   const fetched =
     fetcher === undefined
-      ? { secrets: new Map(), matches: new Map(), errors: [] }
+      ? { secrets: new Map(), matches: new Map(), failures: new Map(), errors: [] }
       : await fetcher.fetch(planFetch(selection), abort);
   const resolved = resolveVariables(selection, fetched);
   const built = buildChildEnvironment(env, resolved.references, resolved.injected, {

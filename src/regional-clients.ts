@@ -1,7 +1,38 @@
-// One Secrets Manager client per region: a full ARN is fetched from its own region, whatever --region says.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// One Secrets Manager client per region (a full ARN is fetched from its own region), and the one place the SDK is loaded.
+import type * as Sdk from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ErrorContext } from './aws-errors.ts';
 import { arnRegion } from './refs.ts';
+
+export type { SecretsManagerClient };
+
+type SdkModule = typeof Sdk;
+let sdk: SdkModule | undefined;
+
+/**
+ * Loads the SDK on first use. It is most of withsecrets' start-up (docs/performance.md), and `--help`, `--version`
+ * or a run with nothing to fetch never need it; a static import would load it with every run.
+ */
+function loadSdk(): SdkModule {
+  sdk ??= require('@aws-sdk/client-secrets-manager') as SdkModule;
+  return sdk;
+}
+
+type CommandName = 'BatchGetSecretValueCommand' | 'GetSecretValueCommand' | 'ListSecretsCommand';
+
+/** Stands in for an SDK command class: `new` on a function that returns an object yields that object. */
+function lazyCommand<N extends CommandName>(name: N): SdkModule[N] {
+  function construct(input: unknown): object {
+    const Command = loadSdk()[name] as unknown as new (input: unknown) => object;
+    return new Command(input);
+  }
+  return construct as unknown as SdkModule[N];
+}
+
+// fetch.ts imports the commands from here, so that importing fetch.ts does not load the SDK.
+export const BatchGetSecretValueCommand = lazyCommand('BatchGetSecretValueCommand');
+export const GetSecretValueCommand = lazyCommand('GetSecretValueCommand');
+export const ListSecretsCommand = lazyCommand('ListSecretsCommand');
 
 export interface AwsOptions {
   readonly region?: string;
@@ -52,7 +83,7 @@ export class RegionalClients {
     const first = this.#clients.values().next().value;
     // The SDK warns on stderr about Node 20 once per process; withsecrets prints nothing of its own.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    const client = new SecretsManagerClient({
+    const client = new (loadSdk().SecretsManagerClient)({
       maxAttempts: MAX_ATTEMPTS,
       requestHandler: {
         connectionTimeout: CONNECT_TIMEOUT_MS,

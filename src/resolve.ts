@@ -1,7 +1,7 @@
 // Joins references to fetched secrets: what to fetch for a run, and the variables the fetched values become.
 
 import type { EnvReference } from './env-refs.ts';
-import { throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
+import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from './errors.ts';
 import { type FetchRequest, type FetchResult, queryKey, type SecretQuery } from './fetch.ts';
 import type { SecretRef } from './refs.ts';
 import type { FetchedSecret } from './secret.ts';
@@ -11,6 +11,14 @@ import {
   valueForEnvReference,
   variablesFromSecret,
 } from './variables.ts';
+
+const PER_SECRET_CODES = new Set<ErrorCode>([
+  'SECRET_NOT_FOUND',
+  'ACCESS_DENIED',
+  'SECRET_UNAVAILABLE',
+  'DECRYPTION_FAILED',
+  'BAD_REFERENCE',
+]);
 
 export interface Selection {
   readonly refs: readonly SecretRef[];
@@ -55,6 +63,8 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   };
 
   const injected = selection.refs.flatMap((ref) => {
+    const failure = ref.wildcard ? undefined : fetched.failures.get(queryKey(refQuery(ref, selection)));
+    if (failure !== undefined) errors.push(failure);
     const secrets = ref.wildcard
       ? (fetched.matches.get(ref.id) ?? [])
       : [fetched.secrets.get(queryKey(refQuery(ref, selection)))].filter((secret) => secret !== undefined);
@@ -71,7 +81,10 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     });
   });
   const references = selection.envReferences.flatMap((reference) => {
-    const secret = fetched.secrets.get(queryKey(envReferenceQuery(reference)));
+    const key = queryKey(envReferenceQuery(reference));
+    const failure = fetched.failures.get(key);
+    if (failure !== undefined) errors.push(referencedBy(failure, reference));
+    const secret = fetched.secrets.get(key);
     if (secret === undefined) return [];
     used.add(secret);
     return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
@@ -81,6 +94,19 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     secret.secretString === undefined ? [] : [secret.secretString],
   );
   return { injected, references, secretStrings };
+}
+
+/** Errors about one secret also name the variable whose reference asked for it (not a call-wide failure). */
+function referencedBy(error: WithsecretsError, reference: EnvReference): WithsecretsError {
+  if (!PER_SECRET_CODES.has(error.code)) return error;
+  return new WithsecretsError(
+    error.code,
+    `${error.message} (referenced by ${reference.variable}=${reference.text})`,
+    {
+      cause: error,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    },
+  );
 }
 
 function refQuery(ref: SecretRef, selection: Selection): SecretQuery {

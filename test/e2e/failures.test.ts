@@ -50,6 +50,15 @@ describe('failures while fetching', () => {
     assert.equal(marker.ran(), false);
   });
 
+  it('names a secret matched by a wildcard as the wildcard and its name, not its ARN', async () => {
+    const result = await runBin(['-s', 'locked/*', '--', 'true'], awsEnv(emulator));
+    assert.equal(result.status, 125);
+    assert.match(
+      result.stderr,
+      /^withsecrets: \[ACCESS_DENIED\] access denied to secret "locked\/\* \(locked\/db\)" in us-east-1/,
+    );
+  });
+
   it('falls back to GetSecretValue when BatchGetSecretValue is denied, and remembers it', async () => {
     emulator.clearCalls();
     const env = awsEnv(emulator, { AWS_ACCESS_KEY_ID: 'nobatch', AWS_SECRET_ACCESS_KEY: 'nobatch-secret' });

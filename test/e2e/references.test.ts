@@ -89,7 +89,11 @@ describe('references in the inherited environment', () => {
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 2, result.stderr);
     assert.ok(
-      lines.some((line) => /^withsecrets: \[SECRET_NOT_FOUND\] secret "no\/such" not found/.test(line)),
+      lines.some((line) =>
+        /^withsecrets: \[SECRET_NOT_FOUND\] secret "no\/such" not found in us-east-1 \(referenced by GONE=secretsmanager:\/\/no\/such\)/.test(
+          line,
+        ),
+      ),
     );
     assert.ok(
       lines.some((line) => /^withsecrets: \[KEY_NOT_FOUND\] .*BADKEY.* has no key "nokey"/.test(line)),

@@ -88,6 +88,28 @@ describe('fromAwsError', () => {
     assert.doesNotMatch(`${error.message} ${error.hint}`, /FAKE-body-secret/);
   });
 
+  it('tells a missing version from a missing secret', () => {
+    const thrown = {
+      name: 'ResourceNotFoundException',
+      message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
+    };
+    const error = fromAwsError(thrown, context);
+    assert.equal(error.code, 'SECRET_NOT_FOUND');
+    assert.match(
+      error.message,
+      /^secret "prod\/db" has no such version in eu-west-1: .*staging label: AWSPREVIOUS$/,
+    );
+    assert.match(error.hint ?? '', /--version-stage/);
+  });
+
+  it('asks for ListSecrets on every resource when a wildcard is denied', () => {
+    const error = fromAwsError(
+      { name: 'AccessDeniedException' },
+      { region: 'eu-west-1', action: 'secretsmanager:ListSecrets', secretId: 'prod/*' },
+    );
+    assert.match(error.hint ?? '', /^allow secretsmanager:ListSecrets on Resource "\*"/);
+  });
+
   it('names the configured endpoint in network errors', () => {
     const error = fromAwsError({ code: 'ECONNREFUSED' }, { ...context, endpoint: 'http://127.0.0.1:9' });
     assert.match(error.message, /^cannot reach http:\/\/127\.0\.0\.1:9/);
