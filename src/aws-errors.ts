@@ -132,7 +132,8 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
   }
   // A response that failed to parse carries a parser message that can quote the body: never print it.
   const isServiceError =
-    typeof (error as { $fault?: unknown }).$fault === 'string' && /Exception$|Failure$/.test(name);
+    typeof (error as { $fault?: unknown }).$fault === 'string' &&
+    /Exception$|Failure$|^InternalServiceError$|^ServiceUnavailable$/.test(name);
   return new WithsecretsError(
     'AWS_ERROR',
     `${context.action} failed for ${secret}: ${name || 'unknown error'}`,

@@ -166,7 +166,9 @@ function usageErrorFrom(message: string, args: readonly string[]): WithsecretsEr
   }
   const missing = /^Not enough arguments following: (.*)$/.exec(message.trim())?.[1];
   if (missing !== undefined) {
-    return new WithsecretsError('USAGE', `--${missing} needs a value`, { hint: 'see withsecrets --help' });
+    return new WithsecretsError('USAGE', `${missing.length === 1 ? '-' : '--'}${missing} needs a value`, {
+      hint: 'see withsecrets --help',
+    });
   }
   return new WithsecretsError('USAGE', message.replace(/\s+/g, ' ').trim(), {
     hint: 'see withsecrets --help',

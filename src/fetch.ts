@@ -59,26 +59,28 @@ export class SecretsFetcher {
     const failures = new Map<string, WithsecretsError>();
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
     const listed = new Map<string, { query: SecretQuery; label: string }[]>();
-    await Promise.all(
-      request.prefixes.map(async (prefix) => {
-        try {
-          const found = await this.#listByPrefix(prefix, abortSignal);
-          const label = (name: string) => `${prefix}* (${name})`;
-          listed.set(
-            prefix,
-            found.map(({ arn, name }) => ({
-              query: { id: arn, ...request.prefixVersion },
-              label: label(name),
-            })),
-          );
-        } catch (thrown) {
-          errors.push(...toWithsecretsErrors(thrown));
-        }
-      }),
-    );
-
+    const listing = request.prefixes.map(async (prefix) => {
+      try {
+        const found = await this.#listByPrefix(prefix, abortSignal);
+        const entries = found.map(({ arn, name }) => ({
+          query: { id: arn, ...request.prefixVersion },
+          label: `${prefix}* (${name})`,
+        }));
+        listed.set(prefix, entries);
+      } catch (thrown) {
+        errors.push(...toWithsecretsErrors(thrown));
+      }
+    });
+    // Named secrets are fetched while wildcards are listed, so a silent endpoint costs one timeout, not two.
+    const [named] = await Promise.all([this.#fetchQueries(unique, abortSignal), ...listing]);
     const matched = [...listed.values()].flat();
-    const fetched = await this.#fetchQueries([...unique, ...matched.map(({ query }) => query)], abortSignal);
+    const fetched = new Map([
+      ...named,
+      ...(await this.#fetchQueries(
+        matched.map(({ query }) => query),
+        abortSignal,
+      )),
+    ]);
     const resultOf = (query: SecretQuery) => fetched.get(queryKey(query)) ?? missingResult(query.id);
     const secrets = new Map<string, FetchedSecret>();
     for (const query of unique) {
@@ -134,23 +136,24 @@ export class SecretsFetcher {
     abortSignal: AbortSignal,
   ): Promise<Map<string, FetchedSecret | WithsecretsError>> {
     const results = new Map<string, FetchedSecret | WithsecretsError>();
-    const batchable = queries.filter(
-      (query) => query.versionStage === undefined && query.versionId === undefined,
-    );
-    const single = queries.filter((query) => !batchable.includes(query));
-    const batchesByRegion = new Map<string, string[]>();
-    for (const query of batchable) {
+    const isBatchable = (query: SecretQuery) =>
+      query.versionStage === undefined && query.versionId === undefined;
+    const single = queries.filter((query) => !isBatchable(query));
+    const batchesByRegion = new Map<string, Set<string>>();
+    for (const query of queries.filter(isBatchable)) {
       const region = this.#clients.regionKeyOf(query.id);
-      batchesByRegion.set(region, [...(batchesByRegion.get(region) ?? []), query.id]);
+      batchesByRegion.set(region, (batchesByRegion.get(region) ?? new Set()).add(query.id));
     }
-    const batches = [...batchesByRegion.values()].flatMap((ids) => chunk([...new Set(ids)], BATCH_SIZE));
-    await forEachInParallel(batches, PARALLEL_CALLS, async (ids) => {
-      for (const [id, result] of await this.#batchGet(ids, abortSignal))
-        results.set(queryKey({ id }), result);
-    });
-    await forEachInParallel(single, PARALLEL_CALLS, async (query) => {
-      results.set(queryKey(query), await this.#getOne(query, abortSignal));
-    });
+    const batches = [...batchesByRegion.values()].flatMap((ids) => chunk([...ids], BATCH_SIZE));
+    await Promise.all([
+      forEachInParallel(batches, PARALLEL_CALLS, async (ids) => {
+        for (const [id, result] of await this.#batchGet(ids, abortSignal))
+          results.set(queryKey({ id }), result);
+      }),
+      forEachInParallel(single, PARALLEL_CALLS, async (query) => {
+        results.set(queryKey(query), await this.#getOne(query, abortSignal));
+      }),
+    ]);
     return results;
   }
 

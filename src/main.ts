@@ -7,6 +7,7 @@ import { findEnvReferences } from './env-refs.ts';
 import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
 import { type ChildExit, exitLike } from './exit.ts';
 import type { SecretsFetcher } from './fetch.ts';
+import { refuseExposingNodeSettings } from './node-settings.ts';
 import { planChildOutput, secretValuesOf, textMasker } from './output.ts';
 import { parseSecretRef, type SecretRef } from './refs.ts';
 import { createReporter, type Reporter } from './report.ts';
@@ -60,6 +61,7 @@ async function pipeline(
   signals: SignalRouter,
   run: { supervisor?: Supervisor },
 ): Promise<ChildExit> {
+  refuseExposingNodeSettings(io.env, process.execArgv);
   const parsed = await parseCommandLine(argv, io.env);
   if (parsed.kind !== 'run') {
     io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);

@@ -126,5 +126,5 @@ function findNameProblem(name: string, what: string, maxLength: number): IdProbl
 function describeCharacter(character: string): string {
   const code = character.codePointAt(0) ?? 0;
   const invisible = code <= 0x20 || (code >= 0x7f && code <= 0xa0);
-  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${character}"`;
+  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(character);
 }

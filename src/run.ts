@@ -25,7 +25,13 @@ export async function startChild(
       hint: 'withsecrets [options] -- command [args...]',
     });
   }
-  const child = spawn(file, args, { env, stdio });
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, { env, stdio });
+  } catch (error) {
+    // Node throws, rather than emits, the errors it does not expect from exec, such as E2BIG.
+    throw spawnFailure(file, error as NodeJS.ErrnoException);
+  }
   let exitedYet = false;
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('exit', (status, signal) => {
@@ -58,6 +64,13 @@ function spawnFailure(file: string, error: NodeJS.ErrnoException): WithsecretsEr
   if (error.code === 'ENOENT') {
     return new WithsecretsError('COMMAND_NOT_FOUND', `command "${file}" not found`, {
       hint: file.includes('/') ? 'check the path' : 'check PATH, or give its path (it runs without a shell)',
+      cause: error,
+    });
+  }
+  if (error.code === 'E2BIG') {
+    const message = `command "${file}" cannot be started: its arguments and environment, secrets included, exceed the system's limit (E2BIG)`;
+    return new WithsecretsError('COMMAND_NOT_EXECUTABLE', message, {
+      hint: 'inject fewer or smaller values (select JSON keys with #KEY)',
       cause: error,
     });
   }
