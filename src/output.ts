@@ -3,10 +3,9 @@ import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { Invocation } from './cli.ts';
-import { type CompiledMask, compileMask, createMaskStream, maskText } from './mask.ts';
+import { type CompiledMask, compileMask, createMaskStream, type MaskStream, maskText } from './mask.ts';
+import { connectSharedOutput, type OutputPipe, openOutputPipes } from './output-pipes.ts';
 import type { Resolved } from './resolve.ts';
-import type { RunningChild } from './run.ts';
-import { connectSharedOutput } from './shared-output.ts';
 import type { ChildOutput } from './supervise.ts';
 
 type MaskOptions = Pick<Invocation, 'mask' | 'maskMinLength' | 'maskExclude'>;
@@ -34,27 +33,39 @@ export async function planChildOutput(values: readonly string[], options: MaskOp
   if ((!maskStdout && !maskStderr) || values.length === 0) return inheritedOutput();
   const mask = compileMask(values, { minLength: options.maskMinLength });
   if (maskStdout && maskStderr && isSameFile(1, 2)) {
-    // `>log 2>&1`: one channel for both keeps the child's interleaving of the two.
+    // `>log 2>&1`: one pipe for both keeps the child's interleaving of the two.
     const shared = await connectSharedOutput();
     if (shared !== undefined) {
-      return maskedOutput(['inherit', shared.childEnd, shared.childEnd], mask, () => {
-        shared.childEnd.destroy();
-        return [[shared.parentEnd, process.stdout]];
-      });
+      return maskedOutput(['inherit', shared.childEnd, shared.childEnd], mask, [
+        { pipe: shared, target: process.stdout },
+      ]);
     }
   }
+  const pipes = await openOutputPipes(Number(maskStdout) + Number(maskStderr));
+  const channel = (fd: 1 | 2, masked: boolean): Channel | undefined => {
+    if (!masked) return undefined;
+    const pipe = pipes?.shift();
+    return {
+      fd,
+      target: fd === 1 ? process.stdout : process.stderr,
+      ...(pipe === undefined ? {} : { pipe }),
+    };
+  };
+  const channels = [channel(1, maskStdout), channel(2, maskStderr)];
+  const slot = (entry: Channel | undefined) =>
+    entry === undefined ? 'inherit' : (entry.pipe?.childEnd ?? 'pipe');
   return maskedOutput(
-    ['inherit', maskStdout ? 'pipe' : 'inherit', maskStderr ? 'pipe' : 'inherit'],
+    ['inherit', slot(channels[0]), slot(channels[1])],
     mask,
-    (child) => [
-      ...(maskStdout && child.process.stdout !== null
-        ? [[child.process.stdout, process.stdout] as const]
-        : []),
-      ...(maskStderr && child.process.stderr !== null
-        ? [[child.process.stderr, process.stderr] as const]
-        : []),
-    ],
+    channels.filter((entry) => entry !== undefined),
   );
+}
+
+/** Where one masked stream of the child's goes: through `pipe`, else Node's own stdio pipe for `fd`. */
+interface Channel {
+  readonly pipe?: OutputPipe;
+  readonly fd?: 1 | 2;
+  readonly target: Writable;
 }
 
 function inheritedOutput(): ChildOutput {
@@ -64,41 +75,115 @@ function inheritedOutput(): ChildOutput {
 function maskedOutput(
   stdio: ChildOutput['stdio'],
   mask: CompiledMask,
-  routesOf: (child: RunningChild) => (readonly [Readable, Writable])[],
+  channels: readonly Channel[],
 ): ChildOutput {
-  const closed: Promise<void>[] = [];
-  const routes: { source: Readable; masker: ReturnType<typeof createMaskStream> }[] = [];
+  const routes: MaskedRoute[] = [];
+  let drained: Promise<void> | undefined;
   return {
     stdio,
     attach(child) {
-      for (const [source, target] of routesOf(child)) {
-        const masker = createMaskStream(mask);
-        source.pipe(masker).pipe(target, { end: false });
-        routes.push({ source, masker });
-        closed.push(new Promise((resolve) => source.once('close', resolve).once('end', resolve)));
+      for (const channel of channels) {
+        channel.pipe?.closeChildEnd();
+        const source =
+          channel.pipe?.parentEnd ?? (channel.fd === 1 ? child.process.stdout : child.process.stderr);
+        if (source !== null && source !== undefined)
+          routes.push(new MaskedRoute(source, mask, channel.target));
       }
     },
-    async drain(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+    drain(timeoutMs) {
+      drained ??= untilEndedOrTimedOut(routes, timeoutMs).then(async () => {
+        await Promise.all(routes.map((route) => route.finish()));
       });
-      await Promise.race([Promise.all(closed), timeout]);
-      clearTimeout(timer);
-      await Promise.all(routes.map(({ source, masker }) => finishRoute(source, masker)));
+      return drained;
     },
   };
 }
 
-/** Stops reading (a grandchild may still hold the pipe) and writes out what the masker holds. */
-function finishRoute(source: Readable, masker: Writable & Readable): Promise<void> {
-  source.unpipe(masker);
-  source.destroy();
+/**
+ * Waits for every route's source to end, or for `timeoutMs` (a background grandchild may hold a pipe). Time
+ * spent waiting on a slow reader of withsecrets' output does not count: what the child wrote before it exited
+ * may still be in the pipe behind it, and must not be dropped.
+ */
+function untilEndedOrTimedOut(routes: readonly MaskedRoute[], timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    if (masker.readableEnded) return resolve();
-    masker.once('end', resolve);
-    if (!masker.writableEnded) masker.end();
+    let waited = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (!routes.some((route) => route.blocked)) waited += now - last;
+      last = now;
+      if (waited >= timeoutMs) done();
+    }, DRAIN_POLL_MS);
+    const done = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    void Promise.all(routes.map((route) => route.ended)).then(done);
   });
+}
+
+const DRAIN_POLL_MS = 20;
+const FLUSH = Buffer.alloc(0);
+
+/** source -> masker -> target, with backpressure; if the target fails (its reader left), the child's pipe closes. */
+class MaskedRoute {
+  readonly #source: Readable;
+  readonly #masker: MaskStream;
+  readonly #target: Writable;
+  #broken = false;
+  /** Settles when the source reaches its end (every writer closed it) or closes. */
+  readonly ended: Promise<void>;
+
+  constructor(source: Readable, mask: CompiledMask, target: Writable) {
+    this.#source = source;
+    this.#masker = createMaskStream(mask);
+    this.#target = target;
+    this.ended = new Promise((resolve) => source.once('end', resolve).once('close', resolve));
+    // A read error ends the route like EOF ('close' follows); it must not end withsecrets.
+    source.on('error', () => {});
+    target.on('error', this.#onTargetError);
+    source.pipe(this.#masker).pipe(target, { end: false });
+    if (target.destroyed) this.#onTargetError();
+  }
+
+  /** The target's reader is behind: the whole route waits for it. */
+  get blocked(): boolean {
+    return !this.#broken && this.#target.writableNeedDrain;
+  }
+
+  /**
+   * Like a plain pipe whose reader went away: stop reading, so the child's next write fails (SIGPIPE or EPIPE)
+   * and it ends as it would without withsecrets in between.
+   */
+  readonly #onTargetError = (): void => {
+    this.#broken = true;
+    this.#masker.unpipe(this.#target);
+    this.#source.unpipe(this.#masker);
+    this.#source.destroy();
+    this.#masker.destroy();
+  };
+
+  /** Stops reading (a grandchild may hold the pipe) and writes out everything received, held bytes included. */
+  async finish(): Promise<void> {
+    const source = this.#source;
+    const masker = this.#masker;
+    source.unpipe(masker);
+    // What the source already read but the masker had no room for yet: read() with no size returns all of it.
+    const buffered = this.#broken || masker.writableEnded ? null : (source.read() as Buffer | null);
+    if (buffered !== null) masker.write(buffered);
+    source.destroy();
+    if (!masker.destroyed && !masker.readableEnded) {
+      await new Promise((resolve) => {
+        masker.once('end', resolve).once('close', resolve);
+        if (!masker.writableEnded) masker.end();
+      });
+    }
+    // withsecrets exits next, and process.exit() drops whatever a pipe to a slow reader still buffers.
+    if (!this.#broken && !this.#target.destroyed && this.#target.writableLength > 0) {
+      await new Promise((resolve) => this.#target.write(FLUSH, resolve));
+    }
+    this.#target.off('error', this.#onTargetError);
+  }
 }
 
 function shouldMask(fd: number, options: MaskOptions): boolean {
