@@ -53,3 +53,11 @@ export function exitLike(exit: ChildExit): never {
   }
   process.exit(shellStatus(exit));
 }
+
+/** Waits until withsecrets' own stdout and stderr have handed their bytes on: process.exit() would drop them. */
+export async function flushStdio(): Promise<void> {
+  const pending = [process.stdout, process.stderr].filter(
+    (stream) => !stream.destroyed && stream.writableLength > 0,
+  );
+  await Promise.all(pending.map((stream) => new Promise((resolve) => stream.write('', resolve))));
+}

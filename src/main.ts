@@ -5,7 +5,7 @@ import { type Invocation, parseCommandLine } from './cli.ts';
 import { buildChildEnvironment } from './env.ts';
 import { findEnvReferences } from './env-refs.ts';
 import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
-import { type ChildExit, exitLike } from './exit.ts';
+import { type ChildExit, exitLike, flushStdio } from './exit.ts';
 import type { SecretsFetcher } from './fetch.ts';
 import { refuseExposingNodeSettings } from './node-settings.ts';
 import { planChildOutput, secretValuesOf, textMasker } from './output.ts';
@@ -37,7 +37,14 @@ export interface Round {
 export function run(argv: readonly string[]): void {
   // Taken first: the child gets exactly this environment plus the secrets, nothing withsecrets sets itself.
   const io: Io = { env: { ...process.env }, stdout: process.stdout, stderr: process.stderr };
-  main(argv, io).then(exitLike, () => exitLike({ status: 125 }));
+  // A reader that went away (--dry-run | head -1) must not turn withsecrets' own lines into a crash.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  main(argv, io)
+    .catch((): ChildExit => ({ status: 125 }))
+    .then(async (exit) => {
+      await flushStdio();
+      exitLike(exit);
+    });
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<ChildExit> {
