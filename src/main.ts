@@ -7,6 +7,7 @@ import { findEnvReferences } from './env-refs.ts';
 import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
 import { type ChildExit, exitLike, flushStdio } from './exit.ts';
 import type { SecretsFetcher } from './fetch.ts';
+import { compileMask } from './mask.ts';
 import { refuseExposingNodeSettings } from './node-settings.ts';
 import { planChildOutput, secretValuesOf, textMasker } from './output.ts';
 import { parseSecretRef, type SecretRef } from './refs.ts';
@@ -94,6 +95,7 @@ async function pipeline(
     reporter.setMask(textMasker([...masked], invocation));
     return [...masked];
   };
+  const maskFor = (round: Round) => compileMask(maskValuesOf(round), { minLength: invocation.maskMinLength });
   const launch = async (round: Round) => ({
     env: round.env,
     output: await planChildOutput(maskValuesOf(round), invocation),
@@ -112,7 +114,7 @@ async function pipeline(
   const watcher =
     invocation.watchMs === undefined || fetcher === undefined
       ? undefined
-      : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch });
+      : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, maskFor });
   try {
     return await supervisor.finished;
   } finally {

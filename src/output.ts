@@ -69,7 +69,7 @@ interface Channel {
 }
 
 function inheritedOutput(): ChildOutput {
-  return { stdio: 'inherit', attach: () => {}, drain: async () => {} };
+  return { stdio: 'inherit', attach: () => {}, drain: async () => {}, updateMask: () => {} };
 }
 
 function maskedOutput(
@@ -89,6 +89,9 @@ function maskedOutput(
         if (source !== null && source !== undefined)
           routes.push(new MaskedRoute(source, mask, channel.target));
       }
+    },
+    updateMask(mask) {
+      for (const route of routes) route.setMask(mask);
     },
     drain(timeoutMs) {
       drained ??= untilEndedOrTimedOut(routes, timeoutMs).then(async () => {
@@ -144,6 +147,10 @@ class MaskedRoute {
     target.on('error', this.#onTargetError);
     source.pipe(this.#masker).pipe(target, { end: false });
     if (target.destroyed) this.#onTargetError();
+  }
+
+  setMask(mask: CompiledMask): void {
+    this.#masker.setMask(mask);
   }
 
   /** The target's reader is behind: the whole route waits for it. */

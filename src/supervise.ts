@@ -2,6 +2,7 @@
 import type { StdioOptions } from 'node:child_process';
 import { onExit } from 'signal-exit';
 import type { ChildExit } from './exit.ts';
+import type { CompiledMask } from './mask.ts';
 import { type RunningChild, startChild } from './run.ts';
 import {
   childGotItFromTerminal,
@@ -16,6 +17,8 @@ export interface ChildOutput {
   attach(child: RunningChild): void;
   /** Writes out what the child wrote, waiting at most `timeoutMs` for its pipes to close. */
   drain(timeoutMs: number): Promise<void>;
+  /** Masks with this from now on (a child told by signal to re-read its secrets may print the new ones). */
+  updateMask(mask: CompiledMask): void;
 }
 
 export interface ChildLaunch {
@@ -82,8 +85,9 @@ export class Supervisor {
     return this.#stopRequested;
   }
 
-  /** Sends a signal of withsecrets' own choosing (`--on-change signal:NAME`). */
-  signalChild(signal: NodeJS.Signals): void {
+  /** Sends a signal of withsecrets' own choosing (`--on-change signal:NAME`), masking `mask` from then on. */
+  signalChild(signal: NodeJS.Signals, mask: CompiledMask): void {
+    this.#output?.updateMask(mask);
     this.#child?.signal(signal);
   }
 

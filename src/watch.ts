@@ -2,6 +2,7 @@
 import type { Invocation } from './cli.ts';
 import { formatError, toWithsecretsErrors } from './errors.ts';
 import type { Round } from './main.ts';
+import type { CompiledMask } from './mask.ts';
 import type { Reporter } from './report.ts';
 import type { ChildLaunch, Supervisor } from './supervise.ts';
 
@@ -12,6 +13,8 @@ export interface WatchOptions {
   readonly reporter: Reporter;
   /** Records the round's values for masking and wires the next child. */
   readonly launch: (round: Round) => Promise<ChildLaunch>;
+  /** Records the round's values for masking and compiles the mask of every value seen. */
+  readonly maskFor: (round: Round) => CompiledMask;
   readonly refetch: (abort: AbortSignal) => Promise<Round>;
 }
 
@@ -71,7 +74,7 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
       case 'signal':
         // The child keeps its environment and its output wiring: only a restart could change them.
         reporter.notice(`${what}: sending ${action.signal} to the command`);
-        supervisor.signalChild(action.signal);
+        supervisor.signalChild(action.signal, options.maskFor(next));
         return schedule();
       case 'exit':
         reporter.notice(`${what}: stopping the command and exiting ${EXIT_ON_CHANGE_STATUS}`);

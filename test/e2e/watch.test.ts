@@ -374,6 +374,33 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     assert.equal((await run.finished).status, 0);
   });
 
+  it('signal:NAME masks the new value too, which the child may print once it has re-read its secrets', async (t) => {
+    const emulator = await emulatorFor(t, { 'watch/api-key': OLD });
+    // --echo stands for a value the child fetched itself after the signal: the new one.
+    const run = startWatching(
+      t,
+      emulator,
+      [
+        '--on-change',
+        'signal:HUP',
+        '-s',
+        'API_KEY=watch/api-key',
+        '--',
+        ...SERVER,
+        'API_KEY',
+        `--echo=${NEW}`,
+      ],
+      { WITHSECRETS_WATCH: '1s' },
+    );
+    // Before the change, the new value is no secret yet: it passes.
+    await run.waitForLine(new RegExp(`^READY \\d+ API_KEY=\\*\\*\\* ECHO=${NEW}$`));
+    emulator.putSecretValue('watch/api-key', NEW);
+    await run.waitForLine(/^GOT SIGHUP \d+ API_KEY=\*\*\* ECHO=\*\*\*$/);
+    run.child.kill('SIGTERM');
+    assert.equal((await run.finished).status, 0);
+    assertNoValues(run.stdout(), [OLD]);
+  });
+
   it('exit mode stops the command and exits 125, so the orchestrator restarts the container', async (t) => {
     const emulator = await emulatorFor(t, { 'watch/api-key': OLD });
     const run = startWatching(
