@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MAX_JSON_DEPTH } from '../../src/json.ts';
 import type { Emulator } from '../emulator/emulator.ts';
-import { emulatorWith, fixture, NODE, printedEnv, runBin } from './harness.ts';
+import { emulatorWith, fixture, awsEnv as harnessAwsEnv, NODE, printedEnv, runBin } from './harness.ts';
 
 const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const digests = (env: Record<string, string>): Record<string, string> =>
@@ -57,19 +57,7 @@ describe('bad input', () => {
     await emulator.close();
   });
 
-  function awsEnv(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: emulator.region,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...extra,
-    };
-  }
+  const awsEnv = (extra: Record<string, string> = {}) => harnessAwsEnv(emulator, extra);
 
   /** A command that leaves a marker file if it ever runs. */
   function markerCommand(name: string): { command: string[]; ran: () => boolean } {

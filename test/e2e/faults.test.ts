@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
-import { BIN, emulatorWith, type Finished, fixture, NODE, runBin, track } from './harness.ts';
+import { awsEnv, BIN, emulatorWith, type Finished, fixture, NODE, runBin, track } from './harness.ts';
 
 const ONE = 'FAKE-faults-one-Tg4Lw9Qa';
 const TWO = 'FAKE-faults-two-Nc8Vb3Ry';
@@ -21,19 +21,6 @@ const sha256 = (value: string): string => createHash('sha256').update(value, 'ut
 
 /** A command that exits 0 only when it got both secrets, and prints nothing. */
 const EXPECT_BOTH = [NODE, fixture('hygiene-expect.js'), `FLT_ONE=${sha256(ONE)}`, `FLT_TWO=${sha256(TWO)}`];
-
-function baseEnv(emulator: Emulator): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: emulator.region,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
 
 async function faultEmulator(): Promise<Emulator> {
   const emulator = await emulatorWith({ 'flt/one': ONE, 'flt/two': TWO });
@@ -217,7 +204,7 @@ describe('faults while fetching', () => {
         const emulator = await faultEmulator();
         try {
           const marker = join(scratch, `ran-${index}`);
-          const env = { ...baseEnv(emulator), ...row.setup(emulator) };
+          const env = { ...awsEnv(emulator), ...row.setup(emulator) };
           const command =
             row.expect === 'success'
               ? EXPECT_BOTH
@@ -260,7 +247,7 @@ describe('faults while fetching', () => {
     const started = Date.now();
     const result = await runBin(
       [...BOTH, '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
-      { ...baseEnv(closed), AWS_ENDPOINT_URL_SECRETS_MANAGER: url },
+      { ...awsEnv(closed), AWS_ENDPOINT_URL_SECRETS_MANAGER: url },
     );
     const elapsed = Date.now() - started;
     measured.push(`refused connection: ${elapsed} ms`);
@@ -335,7 +322,7 @@ describe('faults while fetching', () => {
               `OWN=${sha256(value)}`,
               `SHARED_TOKEN=${sha256('FAKE-faults-shared-Pb2Hq')}`,
             ],
-            baseEnv(emulator),
+            awsEnv(emulator),
           ),
         ),
       );

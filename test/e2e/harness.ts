@@ -13,7 +13,7 @@ export function fixture(name: string): string {
   return resolve(FIXTURES, name);
 }
 
-/** The environment of a CI job pointed at the emulator: fake credentials, a region, nothing else. */
+/** The environment of a CI job pointed at the emulator: fake credentials, a region, nothing of this machine's. */
 export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -21,6 +21,10 @@ export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): 
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: emulator.region,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    // Without it, a run left with no credentials would ask the instance metadata address, off this machine.
+    AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
 }

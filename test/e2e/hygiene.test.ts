@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
 import {
+  awsEnv,
   BIN,
   emulatorWith,
   type Finished,
@@ -117,21 +118,6 @@ const NEEDLES: readonly { label: string; bytes: Buffer }[] = (() => {
 function findLeaks(output: string | Buffer): string[] {
   const haystack = typeof output === 'string' ? Buffer.from(output) : output;
   return [...new Set(NEEDLES.filter(({ bytes }) => haystack.includes(bytes)).map(({ label }) => label))];
-}
-
-/** The environment of a CI job pointed at `emulator`, with nothing from this machine's AWS configuration. */
-function baseEnv(emulator: Emulator): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: emulator.region,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    // Without it, a run with no credentials would ask 169.254.169.254.
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
 }
 
 async function seededEmulator(): Promise<Emulator> {
@@ -333,7 +319,7 @@ describe('nothing leaks', () => {
           const marker = join(scratch, `ran-${index}`);
           const extra = row.setup?.(emulator) ?? {};
           const env = Object.fromEntries(
-            Object.entries({ ...baseEnv(emulator), ...extra, ...row.env }).filter(
+            Object.entries({ ...awsEnv(emulator), ...extra, ...row.env }).filter(
               (entry): entry is [string, string] => entry[1] !== undefined,
             ),
           );
@@ -375,7 +361,7 @@ describe('nothing leaks', () => {
 
     it('gives the child exactly the inherited environment plus the secrets, nothing of its own', async () => {
       const inherited = {
-        ...baseEnv(emulator),
+        ...awsEnv(emulator),
         HOME: '/nowhere',
         LANG: 'C.UTF-8',
         EMPTY: '',
@@ -402,7 +388,7 @@ describe('nothing leaks', () => {
 
     it('puts no secret in the argv of withsecrets or of the child', async () => {
       const started = startBin([...WITH_VALUES, '--', NODE, fixture('hygiene-hold.js')], {
-        ...baseEnv(emulator),
+        ...awsEnv(emulator),
         ...REFERENCE,
       });
       let childPid: number | undefined;
@@ -455,7 +441,7 @@ describe('nothing leaks', () => {
         const result = await runStraced(
           join(dir, 'trace'),
           [...WITH_VALUES, '--', NODE, fixture('hygiene-expect.js'), ...expectations],
-          { ...baseEnv(emulator), ...REFERENCE },
+          { ...awsEnv(emulator), ...REFERENCE },
         );
         assert.equal(result.status, 0, `the child did not get its secrets: ${result.stderr}`);
         assert.equal(result.stdout + result.stderr, '');
@@ -558,7 +544,7 @@ describe('nothing leaks', () => {
       const callsBefore = emulator.count();
       const result = await runBin(
         [...WITH_VALUES, '--', NODE, fixture('hygiene-expect.js'), `HYG_PLAIN=${sha256(PLAIN)}`],
-        { ...baseEnv(emulator), NODE_DEBUG: 'child_process' },
+        { ...awsEnv(emulator), NODE_DEBUG: 'child_process' },
       );
       assert.deepEqual(findLeaks(result.stdout + result.stderr), [], 'Node printed the spawn options');
       if (!isRefusal(result, 'NODE_DEBUG', callsBefore)) assert.equal(result.status, 0, result.stderr);
@@ -568,7 +554,7 @@ describe('nothing leaks', () => {
       const callsBefore = emulator.count();
       // The command is not Node, so a debugger announced on stderr can only be withsecrets' own.
       const result = await runBin([...WITH_VALUES, '--', 'true'], {
-        ...baseEnv(emulator),
+        ...awsEnv(emulator),
         NODE_OPTIONS: '--inspect=127.0.0.1:0',
       });
       // Node announces the debugger before any code of withsecrets runs: a refusal before the fetch is enough.
@@ -584,7 +570,7 @@ describe('nothing leaks', () => {
       const started = track(
         spawn(NODE, [BIN, ...WITH_VALUES, '--', NODE, fixture('trap.js')], {
           cwd,
-          env: { ...baseEnv(emulator), NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' },
+          env: { ...awsEnv(emulator), NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' },
           stdio: ['ignore', 'pipe', 'pipe'],
         }),
       );

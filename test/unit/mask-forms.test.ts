@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileMask, maskText } from '../../src/mask.ts';
 import { base64Core, maskForms } from '../../src/mask-forms.ts';
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
 
 function randomBytes(random: () => number, length: number): Buffer {
   return Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));

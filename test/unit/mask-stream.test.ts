@@ -14,18 +14,7 @@ import {
   type MaskStream,
   maskBytes,
 } from '../../src/mask.ts';
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
 
 function randomChunks(random: () => number, data: Buffer, maxSize: number): Buffer[] {
   const chunks: Buffer[] = [];

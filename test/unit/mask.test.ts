@@ -7,18 +7,7 @@ import { compileMask, maskBytes, maskText } from '../../src/mask.ts';
 import { buildAutomaton } from '../../src/mask-automaton.ts';
 import { maskForms } from '../../src/mask-forms.ts';
 import { MaskScanner } from '../../src/mask-scanner.ts';
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
 
 function randomString(random: () => number, alphabet: readonly string[], length: number): string {
   return Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
