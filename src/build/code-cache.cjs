@@ -1,0 +1,115 @@
+// Makes dist/withsecrets.cache at build time: runs the bundle through a typical fetch, then saves V8's compiled code.
+'use strict';
+
+// Plain CommonJS run by a plain `node` (src/build/build.ts spawns it): V8 rejects a cache made under other flags.
+const { writeFileSync } = require('node:fs');
+const { createServer } = require('node:http');
+const { join } = require('node:path');
+const { loadBundle, CACHE_FILE } = require('../../bin/withsecrets.js');
+
+const REGION = 'us-east-1';
+const SECRETS = new Map([
+  ['cache/one', 'cache-value-0001'],
+  ['cache/app/db', '{"host":"db.internal","port":5432,"password":"cache-pw-0002"}'],
+  ['cache/app/token', 'cache-token-0003'],
+]);
+
+/**
+ * What a run does most: one secret by name, a prefix, a reference in the environment, output masked (stdout is a
+ * pipe here), a child started and waited for. V8 then caches every function these ran, not only the top level.
+ */
+const WORKLOADS = [
+  ['-s', 'cache/one', '--', process.execPath, '-e', '0'],
+  ['-s', 'cache/app/*', '-s', 'TOKEN=cache/app/db#password', '--', process.execPath, '-e', '0'],
+];
+
+function arnOf(name) {
+  return `arn:aws:secretsmanager:${REGION}:123456789012:secret:${name}-AbCdEf`;
+}
+
+function secretValueOf(id) {
+  const name = id.startsWith('arn:') ? id.split(':secret:')[1].slice(0, -7) : id;
+  const value = SECRETS.get(name);
+  if (value === undefined) return undefined;
+  return {
+    ARN: arnOf(name),
+    Name: name,
+    SecretString: value,
+    VersionId: 'v1',
+    VersionStages: ['AWSCURRENT'],
+  };
+}
+
+/** Just enough of Secrets Manager's JSON protocol for the workloads. */
+function answer(operation, input) {
+  switch (operation) {
+    case 'GetSecretValue':
+      return secretValueOf(input.SecretId);
+    case 'BatchGetSecretValue':
+      return { SecretValues: input.SecretIdList.map(secretValueOf).filter(Boolean), Errors: [] };
+    case 'ListSecrets': {
+      const prefix = input.Filters?.[0]?.Values?.[0] ?? '';
+      const names = [...SECRETS.keys()].filter((name) => name.startsWith(prefix));
+      return { SecretList: names.map((name) => ({ ARN: arnOf(name), Name: name })) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function startServer() {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const operation = String(request.headers['x-amz-target'] ?? '').replace('secretsmanager.', '');
+      const result = answer(operation, JSON.parse(body || '{}'));
+      response.writeHead(result === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(result ?? { __type: 'ResourceNotFoundException', message: 'not found' }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function main() {
+  const server = await startServer();
+  const { port } = server.address();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    AWS_ACCESS_KEY_ID: 'cache',
+    AWS_SECRET_ACCESS_KEY: 'cache',
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+    // The builder's own AWS files and instance role must not matter.
+    AWS_CONFIG_FILE: join(__dirname, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CACHE_REFERENCE: 'secretsmanager://cache/one',
+  };
+  // The SDK reads process.env itself; withsecrets reads io.env.
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+  Object.assign(process.env, env);
+
+  const { exports: withsecrets, script, buildId } = loadBundle({ useCache: false });
+  if (buildId === undefined) throw new Error('the bundle has no build id: build it with `npm run build`');
+  let errors = '';
+  const io = { env, stdout: { write: () => true }, stderr: { write: (text) => (errors += text) } };
+  for (const argv of WORKLOADS) {
+    const exit = await withsecrets.main(argv, io);
+    if (exit.status !== 0)
+      throw new Error(`workload ${argv.join(' ')} ended with ${JSON.stringify(exit)}: ${errors}`);
+  }
+  server.close();
+  writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(buildId, 'latin1'), script.createCachedData()]));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
