@@ -7,9 +7,9 @@ import { findEnvReferences } from './env-refs.ts';
 import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
 import { type ChildExit, exitLike, flushStdio } from './exit.ts';
 import type { SecretsFetcher } from './fetch.ts';
-import { compileMask } from './mask.ts';
+import { type CompiledMask, compileMask } from './mask.ts';
 import { refuseExposingNodeSettings } from './node-settings.ts';
-import { planChildOutput, secretValuesOf, textMasker } from './output.ts';
+import { prepareChildOutput, secretValuesOf, textMasker, wireChildOutput } from './output.ts';
 import { parseSecretRef, type SecretRef } from './refs.ts';
 import { createReporter, type Reporter } from './report.ts';
 import { needsAws, planFetch, type Resolved, resolveVariables, type Selection } from './resolve.ts';
@@ -80,6 +80,8 @@ async function pipeline(
   const fetcher = needsAws(selection) ? await createFetcher(invocation, io.env) : undefined;
   const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
 
+  // The output's pipes need no secret: they are made while the fetch is in flight.
+  let earlyOutput = needsAws(selection) && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   let first: Round;
   try {
     first = await refetch(signals.abortSignal);
@@ -89,19 +91,21 @@ async function pipeline(
   }
   if (signals.pending !== undefined) return { signal: signals.pending };
   // Old values stay masked after a rotation: the old child's last output may still carry them.
-  const masked = new Set<string>();
-  const maskValuesOf = (round: Round): string[] => {
-    for (const value of secretValuesOf(round.resolved, invocation)) masked.add(value);
-    reporter.setMask(textMasker([...masked], invocation));
-    return [...masked];
+  const seen = new Set<string>();
+  const maskFor = (round: Round): CompiledMask => {
+    for (const value of secretValuesOf(round.resolved, invocation)) seen.add(value);
+    const mask = compileMask([...seen], { minLength: invocation.maskMinLength });
+    reporter.setMask(textMasker(mask, invocation));
+    return mask;
   };
-  const maskFor = (round: Round) => compileMask(maskValuesOf(round), { minLength: invocation.maskMinLength });
-  const launch = async (round: Round) => ({
-    env: round.env,
-    output: await planChildOutput(maskValuesOf(round), invocation),
-  });
+  const launch = async (round: Round) => {
+    const mask = maskFor(round);
+    const output = earlyOutput ?? (mask.patternCount > 0 ? prepareChildOutput(invocation) : undefined);
+    earlyOutput = undefined;
+    return { env: round.env, output: wireChildOutput(mask, await output) };
+  };
   if (invocation.dryRun) {
-    maskValuesOf(first);
+    maskFor(first);
     return listVariables(first, reporter);
   }
   const firstLaunch = await launch(first);

@@ -3,7 +3,7 @@ import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { Invocation } from './cli.ts';
-import { type CompiledMask, compileMask, createMaskStream, type MaskStream, maskText } from './mask.ts';
+import { type CompiledMask, createMaskStream, type MaskStream, maskText } from './mask.ts';
 import { connectSharedOutput, type OutputPipe, openOutputPipes } from './output-pipes.ts';
 import type { Resolved } from './resolve.ts';
 import type { ChildOutput } from './supervise.ts';
@@ -21,24 +21,35 @@ export function secretValuesOf(resolved: Resolved, options: MaskOptions): string
 }
 
 /** Masks withsecrets' own lines with the same values as the child's output. */
-export function textMasker(values: readonly string[], options: MaskOptions): (text: string) => string {
-  if (options.mask === 'never') return (text) => text;
-  const mask = compileMask(values, { minLength: options.maskMinLength });
+export function textMasker(mask: CompiledMask, options: MaskOptions): (text: string) => string {
+  if (options.mask === 'never' || mask.patternCount === 0) return (text) => text;
   return (text) => maskText(mask, text);
 }
 
-export async function planChildOutput(values: readonly string[], options: MaskOptions): Promise<ChildOutput> {
+/** Which of the child's stdout and stderr are masked, with their pipes: decided and made before the values are known. */
+export interface PreparedOutput {
+  readonly channels: readonly Channel[];
+  readonly stdio: ChildOutput['stdio'];
+  /** Closes the pipes when the output turns out to need no masking. */
+  release(): void;
+}
+
+/**
+ * Decides where masking applies and makes its pipes. It needs no secret, so main.ts starts it while the
+ * fetch is in flight: making the pipes starts `mkfifo`, a few milliseconds of every masked run.
+ */
+export async function prepareChildOutput(options: MaskOptions): Promise<PreparedOutput | undefined> {
   const maskStdout = shouldMask(1, options);
   const maskStderr = shouldMask(2, options);
-  if ((!maskStdout && !maskStderr) || values.length === 0) return inheritedOutput();
-  const mask = compileMask(values, { minLength: options.maskMinLength });
+  if (!maskStdout && !maskStderr) return undefined;
   if (maskStdout && maskStderr && isSameFile(1, 2)) {
     // `>log 2>&1`: one pipe for both keeps the child's interleaving of the two.
     const shared = await connectSharedOutput();
     if (shared !== undefined) {
-      return maskedOutput(['inherit', shared.childEnd, shared.childEnd], mask, [
-        { pipe: shared, target: process.stdout },
-      ]);
+      return prepared(
+        ['inherit', shared.childEnd, shared.childEnd],
+        [{ pipe: shared, target: process.stdout }],
+      );
     }
   }
   const pipes = await openOutputPipes(Number(maskStdout) + Number(maskStderr));
@@ -54,11 +65,32 @@ export async function planChildOutput(values: readonly string[], options: MaskOp
   const channels = [channel(1, maskStdout), channel(2, maskStderr)];
   const slot = (entry: Channel | undefined) =>
     entry === undefined ? 'inherit' : (entry.pipe?.childEnd ?? 'pipe');
-  return maskedOutput(
+  return prepared(
     ['inherit', slot(channels[0]), slot(channels[1])],
-    mask,
     channels.filter((entry) => entry !== undefined),
   );
+}
+
+/** The child's output: through the masker on the prepared channels, or inherited when nothing is to be masked. */
+export function wireChildOutput(mask: CompiledMask, output: PreparedOutput | undefined): ChildOutput {
+  if (output === undefined || mask.patternCount === 0) {
+    output?.release();
+    return inheritedOutput();
+  }
+  return maskedOutput(output.stdio, mask, output.channels);
+}
+
+function prepared(stdio: ChildOutput['stdio'], channels: readonly Channel[]): PreparedOutput {
+  return {
+    stdio,
+    channels,
+    release() {
+      for (const { pipe } of channels) {
+        pipe?.closeChildEnd();
+        pipe?.parentEnd.destroy();
+      }
+    },
+  };
 }
 
 /** Where one masked stream of the child's goes: through `pipe`, else Node's own stdio pipe for `fd`. */
