@@ -53,6 +53,8 @@ function readCache(buildId) {
 }
 
 if (require.main === module) {
+  // Until the bundle installs its own listeners, SIGUSR1 would open Node's inspector in a process about to hold secrets.
+  process.on('SIGUSR1', () => {});
   loadBundle().exports.run(process.argv.slice(2));
 } else {
   // For src/build/code-cache.cjs and the benchmark, which load the bundle exactly as a run does.

@@ -3,17 +3,22 @@
 import { version } from '../package.json';
 import { type Invocation, parseCommandLine } from './cli.ts';
 import { buildChildEnvironment } from './env.ts';
-import { findEnvReferences } from './env-refs.ts';
-import { exitStatusFor, throwIfAny, toWithsecretsErrors, type WithsecretsError } from './errors.ts';
+import { exitStatusFor, toWithsecretsErrors } from './errors.ts';
 import { type ChildExit, exitLike, flushStdio } from './exit.ts';
 import type { SecretsFetcher } from './fetch.ts';
 import { type CompiledMask, compileMask } from './mask.ts';
 import { refuseExposingNodeSettings } from './node-settings.ts';
 import { prepareChildOutput, secretValuesOf, textMasker, wireChildOutput } from './output.ts';
-import { parseSecretRef, type SecretRef } from './refs.ts';
 import { createReporter, type Reporter } from './report.ts';
-import { needsAws, planFetch, type Resolved, resolveVariables, type Selection } from './resolve.ts';
-import { FORWARDED_SIGNALS, HARMLESS_BEFORE_CHILD, JOB_CONTROL_STOPS } from './signals.ts';
+import {
+  needsAws,
+  planFetch,
+  type Resolved,
+  resolveVariables,
+  type Selection,
+  selectSecrets,
+} from './resolve.ts';
+import { SignalRouter } from './signal-router.ts';
 import { Supervisor } from './supervise.ts';
 import type { InjectedVariable } from './variables.ts';
 import { watchForChanges } from './watch.ts';
@@ -81,7 +86,7 @@ async function pipeline(
   const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
 
   // The output's pipes need no secret: they are made while the fetch is in flight.
-  let earlyOutput = needsAws(selection) && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
+  let earlyOutput = fetcher !== undefined && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   let first: Round;
   try {
     first = await refetch(signals.abortSignal);
@@ -137,39 +142,6 @@ function internalFailure(): Promise<never> {
   });
 }
 
-function selectSecrets(invocation: Invocation, env: Io['env']): Selection {
-  const errors: WithsecretsError[] = [];
-  const refs: SecretRef[] = [];
-  for (const text of invocation.secrets) {
-    try {
-      refs.push(parseSecretRef(text));
-    } catch (thrown) {
-      errors.push(...toWithsecretsErrors(thrown));
-    }
-  }
-  let envReferences: Selection['envReferences'] = [];
-  try {
-    envReferences = invocation.resolveEnv
-      ? findEnvReferences(env, { resolveArns: invocation.resolveArns })
-      : [];
-  } catch (thrown) {
-    errors.push(...toWithsecretsErrors(thrown));
-  }
-  throwIfAny(errors);
-  return {
-    refs,
-    envReferences,
-    version: {
-      ...(invocation.versionStage === undefined ? {} : { versionStage: invocation.versionStage }),
-      ...(invocation.versionId === undefined ? {} : { versionId: invocation.versionId }),
-    },
-    naming: {
-      nameCase: invocation.nameCase,
-      ...(invocation.prefix === undefined ? {} : { prefix: invocation.prefix }),
-    },
-  };
-}
-
 async function createFetcher(invocation: Invocation, env: Io['env']): Promise<SecretsFetcher> {
   // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
   const { SecretsFetcher } = await import('./fetch.ts');
@@ -206,41 +178,4 @@ function listVariables(round: Round, reporter: Reporter): ChildExit {
     reporter.listing(`${variable.name} <- inherited (--no-override kept it over ${variable.source})`);
   }
   return { status: 0 };
-}
-
-/**
- * Listens to every relayed signal from the first moment (a SIGUSR1 without a listener would open Node's
- * inspector in a process holding secrets). Until the child runs, a terminating signal aborts the fetch
- * and is kept; once the child runs, it is relayed to it.
- */
-class SignalRouter {
-  readonly #controller = new AbortController();
-  #pending: NodeJS.Signals | undefined;
-  #route: (signal: NodeJS.Signals) => void = (signal) => {
-    if (HARMLESS_BEFORE_CHILD.has(signal)) return;
-    if (JOB_CONTROL_STOPS.has(signal)) return void process.kill(process.pid, 'SIGSTOP');
-    this.#pending ??= signal;
-    this.#controller.abort();
-  };
-
-  constructor() {
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, () => this.#route(signal));
-  }
-
-  /** Aborted by the first terminating signal received before the child runs. */
-  get abortSignal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get pending(): NodeJS.Signals | undefined {
-    return this.#pending;
-  }
-
-  /** From now on signals go to `handler`, starting with one that arrived while the child was starting. */
-  relayTo(handler: (signal: NodeJS.Signals) => void): void {
-    this.#route = handler;
-    const pending = this.#pending;
-    this.#pending = undefined;
-    if (pending !== undefined) handler(pending);
-  }
 }

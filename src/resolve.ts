@@ -1,9 +1,10 @@
 // Joins references to fetched secrets: what to fetch for a run, and the variables the fetched values become.
 
-import type { EnvReference } from './env-refs.ts';
+import type { Invocation } from './cli.ts';
+import { type EnvReference, findEnvReferences } from './env-refs.ts';
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from './errors.ts';
 import { type FetchRequest, type FetchResult, queryKey, type SecretQuery } from './fetch.ts';
-import type { SecretRef } from './refs.ts';
+import { parseSecretRef, type SecretRef } from './refs.ts';
 import type { FetchedSecret } from './secret.ts';
 import {
   type InjectedVariable,
@@ -34,6 +35,43 @@ export interface Resolved {
   readonly references: readonly InjectedVariable[];
   /** The raw SecretString of every fetched secret, to be masked as a whole too. */
   readonly secretStrings: readonly string[];
+}
+
+/** What a run selects: its --secret references, parsed, and the references in its environment; every error at once. */
+export function selectSecrets(
+  invocation: Invocation,
+  env: Readonly<Record<string, string | undefined>>,
+): Selection {
+  const errors: WithsecretsError[] = [];
+  const refs: SecretRef[] = [];
+  for (const text of invocation.secrets) {
+    try {
+      refs.push(parseSecretRef(text));
+    } catch (thrown) {
+      errors.push(...toWithsecretsErrors(thrown));
+    }
+  }
+  let envReferences: Selection['envReferences'] = [];
+  try {
+    envReferences = invocation.resolveEnv
+      ? findEnvReferences(env, { resolveArns: invocation.resolveArns })
+      : [];
+  } catch (thrown) {
+    errors.push(...toWithsecretsErrors(thrown));
+  }
+  throwIfAny(errors);
+  return {
+    refs,
+    envReferences,
+    version: {
+      ...(invocation.versionStage === undefined ? {} : { versionStage: invocation.versionStage }),
+      ...(invocation.versionId === undefined ? {} : { versionId: invocation.versionId }),
+    },
+    naming: {
+      nameCase: invocation.nameCase,
+      ...(invocation.prefix === undefined ? {} : { prefix: invocation.prefix }),
+    },
+  };
 }
 
 export function needsAws(selection: Selection): boolean {
