@@ -1,5 +1,8 @@
 // What a user sees when withsecrets fetches secrets from the emulator and hands them to a command.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
 import { awsEnv, emulatorWith, fixture, NODE, printedEnv, runBin } from './harness.ts';
@@ -156,6 +159,47 @@ describe('fetching secrets into the environment', () => {
     const byName = await runBin(['-s', 'eu/only', '--', 'true'], awsEnv(emulator));
     assert.equal(byName.status, 125);
     assert.match(byName.stderr, /\[SECRET_NOT_FOUND\] secret "eu\/only" not found in us-east-1/);
+  });
+
+  it('takes credentials and region from --profile, and the endpoint from --endpoint-url', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withsecrets-profile-'));
+    try {
+      writeFileSync(join(dir, 'config'), '[profile ci]\nregion = us-east-1\n');
+      writeFileSync(
+        join(dir, 'credentials'),
+        '[ci]\naws_access_key_id = test\naws_secret_access_key = test\n',
+      );
+      const {
+        AWS_ACCESS_KEY_ID: _,
+        AWS_SECRET_ACCESS_KEY: __,
+        AWS_REGION: ___,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+        ...env
+      } = awsEnv(emulator);
+      const result = await runBin(
+        [
+          '--no-mask',
+          '--profile',
+          'ci',
+          '--endpoint-url',
+          url ?? '',
+          '-s',
+          'npm-publish',
+          '--',
+          ...PRINT_ENV,
+          'NPM_PUBLISH',
+        ],
+        {
+          ...env,
+          AWS_CONFIG_FILE: join(dir, 'config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+        },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(printedEnv(result.stdout), { NPM_PUBLISH: 'npm_FAKE_token_0001' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('injects a SecretBinary base64-encoded', async () => {
