@@ -193,6 +193,8 @@ describe('fetching secrets into the environment', () => {
           ...env,
           AWS_CONFIG_FILE: join(dir, 'config'),
           AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+          // Were --endpoint-url ignored, the call would fail here, on this machine, not go to AWS.
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         },
       );
       assert.equal(result.status, 0, result.stderr);
