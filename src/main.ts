@@ -19,6 +19,7 @@ import {
   selectSecrets,
 } from './resolve.ts';
 import { SignalRouter } from './signal-router.ts';
+import { ENDING_WITHSECRETS } from './signals.ts';
 import { Supervisor } from './supervise.ts';
 import type { InjectedVariable } from './variables.ts';
 import { watchForChanges } from './watch.ts';
@@ -119,7 +120,9 @@ async function pipeline(
   const supervisor = new Supervisor(invocation.command);
   run.supervisor = supervisor;
   await supervisor.start(firstLaunch);
-  signals.relayTo((signal) => supervisor.relay(signal));
+  signals.relayTo((signal) =>
+    ENDING_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
+  );
   const watcher =
     invocation.watchMs === undefined || fetcher === undefined
       ? undefined

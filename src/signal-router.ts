@@ -1,5 +1,10 @@
 // Routes the signals withsecrets receives: before the child runs they abort the fetch, then they go to the child.
-import { FORWARDED_SIGNALS, HARMLESS_BEFORE_CHILD, JOB_CONTROL_STOPS } from './signals.ts';
+import {
+  ENDING_WITHSECRETS,
+  FORWARDED_SIGNALS,
+  HARMLESS_BEFORE_CHILD,
+  JOB_CONTROL_STOPS,
+} from './signals.ts';
 
 /**
  * Listens to every relayed signal from the first moment (a SIGUSR1 without a listener would open Node's
@@ -17,7 +22,8 @@ export class SignalRouter {
   };
 
   constructor() {
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, () => this.#route(signal));
+    for (const signal of [...FORWARDED_SIGNALS, ...ENDING_WITHSECRETS])
+      process.on(signal, () => this.#route(signal));
   }
 
   /** Aborted by the first terminating signal received before the child runs. */

@@ -37,6 +37,13 @@ export const RELAYED_ALIASES: readonly NodeJS.Signals[] = Object.entries(constan
   })
   .map(([name]) => name as NodeJS.Signals);
 
+/**
+ * Catchable signals that end withsecrets itself and are not relayed (tini leaves these synchronous ones to
+ * the process that gets them). withsecrets stops the child as after an internal failure, then exits 128+N:
+ * dying of them would dump a core, and a core file would hold the secrets.
+ */
+export const ENDING_WITHSECRETS: readonly NodeJS.Signals[] = ['SIGABRT', 'SIGTRAP', 'SIGSYS', 'SIGXCPU'];
+
 /** Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, Ctrl-Z, a resize). */
 const TERMINAL_GENERATED = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);
 

@@ -124,6 +124,11 @@ export class Supervisor {
     if (exit !== undefined) this.#settle?.resolve(this.#stopRequested ? exit : { status });
   }
 
+  /** withsecrets got a signal that ends it (SIGABRT...): the child is stopped as after an internal error. */
+  endBecauseOf(signal: NodeJS.Signals): void {
+    void this.terminate().then(() => this.#settle?.resolve({ signal }));
+  }
+
   /** After an internal error: SIGTERM, then SIGKILL after 5 s, so the child does not linger. */
   async terminate(): Promise<void> {
     if (this.#child === undefined || this.#child.hasExited()) return;

@@ -174,23 +174,30 @@ describe('signals sent to withsecrets while the child runs', () => {
     );
   });
 
-  it('does not leave the child behind when killed by a signal it does not relay (SIGABRT, SIGTRAP)', async () => {
-    const signals: NodeJS.Signals[] = ['SIGABRT', 'SIGTRAP'];
+  it('stops the child, then exits 128+N, on a signal that ends withsecrets itself (SIGABRT, SIGTRAP)', async () => {
+    // ignore-term.js ignores SIGTERM: only the SIGKILL 5 s later ends it. ready-pid.js ends on the SIGTERM.
+    const cases: [NodeJS.Signals, string, number][] = [
+      ['SIGABRT', 'ready-pid.js', 134],
+      ['SIGTRAP', 'ready-pid.js', 133],
+      ['SIGABRT', 'ignore-term.js', 134],
+    ];
     await Promise.all(
-      signals.map(async (signal) => {
-        const wrapper = startWrapper(['--', NODE, fixture('ready-pid.js')]);
+      cases.map(async ([signal, child, status]) => {
+        const wrapper = startWrapper(['--', NODE, fixture(child)]);
         let childPid: number | undefined;
         try {
           const ready = await wrapper.waitForLine(/^READY \d+$/);
           childPid = Number(ready.split(' ')[1]);
+          const sent = Date.now();
           process.kill(wrapper.pid, signal);
-          const result = await ended(wrapper);
-          assert.equal(result.signal, signal, `withsecrets dies of ${signal}`);
-          const pid = childPid;
-          await waitUntil(() => hasEnded(pid), `the child to end after withsecrets died of ${signal}`, 3000);
+          const result = await ended(wrapper, 10_000);
+          // No signal death: dying of SIGABRT would dump a core, holding the secrets, to disk.
+          assert.deepEqual([result.status, result.signal], [status, null], `withsecrets after ${signal}`);
+          assert.equal(hasEnded(childPid), true, `the child of ${child} is gone when withsecrets ends`);
+          if (child === 'ignore-term.js')
+            assert.ok(Date.now() - sent >= 4500, 'SIGKILL came after the 5 s grace');
         } finally {
           wrapper.kill();
-          // The child is in withsecrets' process group, which wrapper.kill() reached; this is a second net.
           if (childPid !== undefined && !hasEnded(childPid)) process.kill(childPid, 'SIGKILL');
         }
       }),
@@ -232,12 +239,13 @@ describe('signals sent to withsecrets while it fetches', () => {
     }
   });
 
-  it('aborts the fetch, runs nothing, and dies of the signal (exits 128+N for SIGQUIT)', async () => {
+  it('aborts the fetch, runs nothing, and dies of the signal (exits 128+N for SIGQUIT and SIGABRT)', async () => {
     const cases: [NodeJS.Signals, { status: number | null; signal: NodeJS.Signals | null }][] = [
       ['SIGTERM', { status: null, signal: 'SIGTERM' }],
       ['SIGINT', { status: null, signal: 'SIGINT' }],
       ['SIGHUP', { status: null, signal: 'SIGHUP' }],
       ['SIGQUIT', { status: 131, signal: null }],
+      ['SIGABRT', { status: 134, signal: null }],
     ];
     // One at a time: the emulator's call log tells when this wrapper has made its first call.
     for (const [signal, expected] of cases) {
