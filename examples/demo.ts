@@ -67,6 +67,10 @@ async function main(): Promise<number> {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: emulator.region,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+    // Only the emulator: never this machine's AWS config files or instance metadata.
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
   write(
     `An emulated Secrets Manager at ${emulator.url} holds the fake secrets of examples/seed.json.`,

@@ -140,8 +140,10 @@ async function pipeline(
  */
 function internalFailure(): Promise<never> {
   return new Promise((_, reject) => {
-    process.once('uncaughtException', reject);
-    process.once('unhandledRejection', reject);
+    // `on`, not `once`: a second failure while the child is being stopped must not reach Node's own
+    // handler, which would print its message and exit without stopping the child.
+    process.on('uncaughtException', reject);
+    process.on('unhandledRejection', reject);
   });
 }
 

@@ -5,7 +5,8 @@ import { constants } from 'node:os';
 /**
  * Every catchable signal a supervisor may send, as tini forwards them. Left out: SIGCHLD; the synchronous
  * ones (SEGV BUS FPE ILL ABRT TRAP SYS), which concern withsecrets itself; SIGPIPE and SIGXFSZ, which Node
- * ignores so that a closed output is an error, not a death; SIGPROF, which V8's profiler uses.
+ * ignores (and withsecrets keeps ignored) so that a closed or full output is an error, not a death; SIGPROF,
+ * which V8's profiler uses.
  */
 export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGHUP',
@@ -24,18 +25,8 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGURG',
   'SIGIO',
   'SIGPWR',
+  'SIGSTKFLT',
 ];
-
-/**
- * Other names of a relayed signal's number (on Linux, SIGPOLL is SIGIO). Node emits a signal under every name
- * that has a listener, so a listener on the alias alone (signal-exit has one) would see a signal nobody handles.
- */
-export const RELAYED_ALIASES: readonly NodeJS.Signals[] = Object.entries(constants.signals)
-  .filter(([name, number]) => {
-    const relayed = FORWARDED_SIGNALS.some((signal) => constants.signals[signal] === number);
-    return relayed && !(FORWARDED_SIGNALS as readonly string[]).includes(name);
-  })
-  .map(([name]) => name as NodeJS.Signals);
 
 /**
  * Catchable signals that end withsecrets itself and are not relayed (tini leaves these synchronous ones to
@@ -43,6 +34,25 @@ export const RELAYED_ALIASES: readonly NodeJS.Signals[] = Object.entries(constan
  * dying of them would dump a core, and a core file would hold the secrets.
  */
 export const ENDING_WITHSECRETS: readonly NodeJS.Signals[] = ['SIGABRT', 'SIGTRAP', 'SIGSYS', 'SIGXCPU'];
+
+/**
+ * Signals withsecrets keeps a do-nothing listener on, so that signal-exit (which listens on them too) never
+ * finds itself alone there and takes them for a death: the other names of the signals withsecrets handles
+ * (SIGPOLL is SIGIO, SIGIOT is SIGABRT; Node emits a signal under every name with a listener), and SIGXFSZ,
+ * which Node ignores so that a write past `ulimit -f` fails with EFBIG instead of dumping a core.
+ */
+export const QUIETLY_IGNORED: readonly NodeJS.Signals[] = [
+  ...Object.entries(constants.signals)
+    .filter(([name, number]) => {
+      const handled = [...FORWARDED_SIGNALS, ...ENDING_WITHSECRETS];
+      return (
+        handled.some((signal) => constants.signals[signal] === number) &&
+        !(handled as string[]).includes(name)
+      );
+    })
+    .map(([name]) => name as NodeJS.Signals),
+  'SIGXFSZ',
+];
 
 /** Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, Ctrl-Z, a resize). */
 const TERMINAL_GENERATED = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);

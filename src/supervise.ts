@@ -8,7 +8,7 @@ import {
   childGotItFromTerminal,
   HARMLESS_BEFORE_CHILD,
   JOB_CONTROL_STOPS,
-  RELAYED_ALIASES,
+  QUIETLY_IGNORED,
 } from './signals.ts';
 
 /** How one child's stdout and stderr are wired (inherited, or piped through the masker). */
@@ -29,7 +29,7 @@ export interface ChildLaunch {
 /** What an orchestrator (TERM) or a user (Ctrl-C) sends to end the run; once relayed, rotation stands aside. */
 const ENDING_SIGNALS = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT']);
 
-/** Listens on a relayed signal's other name: the signal itself is relayed under its main name. */
+/** The listener that keeps a signal in QUIETLY_IGNORED from reaching signal-exit alone. */
 function ignoreSignal(): void {}
 
 /** The wait for the pipes after the child exits (a background grandchild may hold them). */
@@ -52,9 +52,9 @@ export class Supervisor {
     });
     // If withsecrets dies of something it does not relay, the child must not linger.
     onExit(() => this.#child?.signal('SIGTERM'));
-    // signal-exit listens on SIGPOLL too: alone there, it would take a relayed SIGIO for a death and stop the child.
-    for (const alias of RELAYED_ALIASES) {
-      if (!process.listeners(alias).includes(ignoreSignal)) process.on(alias, ignoreSignal);
+    // signal-exit listens on these too: alone there, it would take them for a death and stop the child.
+    for (const signal of QUIETLY_IGNORED) {
+      if (!process.listeners(signal).includes(ignoreSignal)) process.on(signal, ignoreSignal);
     }
   }
 

@@ -32,8 +32,7 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
 
   const schedule = (): void => {
     if (stopped.aborted) return;
-    // Up to 10% jitter, so that a fleet started together does not call AWS in lockstep.
-    timer = setTimeout(() => void check(), intervalMs * (1 - 0.1 * Math.random()));
+    timer = setTimeout(() => void check(), jitteredInterval(intervalMs));
   };
 
   const check = async (): Promise<void> => {
@@ -59,8 +58,8 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
     const what = `secrets changed (${changed.join(', ')})`;
     switch (action.action) {
       case 'restart': {
-        // Prepared before the old child stops: nothing may wait between its exit and the new start, or a
-        // signal arriving then would reach neither child.
+        // Prepared before the old child stops: after restart() has checked that no signal asked to end the
+        // run, nothing may wait on I/O before the new child starts, or a signal then would reach neither.
         const launch = await options.launch(next);
         reporter.notice(`${what}: restarting the command`);
         const restarted = await supervisor.restart(
@@ -96,6 +95,11 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
       clearTimeout(timer);
     },
   };
+}
+
+/** Up to 10% shorter than `intervalMs`, at random, so that a fleet started together does not call AWS in lockstep. */
+export function jitteredInterval(intervalMs: number, random: () => number = Math.random): number {
+  return intervalMs * (1 - 0.1 * random());
 }
 
 /** The sources (secret ids, never values) of the variables whose value in the child's environment would change. */

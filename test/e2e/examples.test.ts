@@ -107,6 +107,9 @@ describe('examples/', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: emulator.region,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
       ...extra,
     };
   }
@@ -279,12 +282,17 @@ describe('examples/', () => {
     });
 
     it('runs the command as is with no secret and no reference, without any AWS configuration', async () => {
-      const result = await run([...bare, 'npm', 'start'], { PATH: path, PLAIN: 'kept' });
+      const isolated = {
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
+      const result = await run([...bare, 'npm', 'start'], { PATH: path, PLAIN: 'kept', ...isolated });
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stderr, '');
       // The shims are shell scripts, and a shell exports PWD: everything else is the environment as given.
       const env = Object.entries(npmRuns(result.stdout)[0]?.env ?? {}).filter(([name]) => name !== 'PWD');
-      assert.deepEqual(Object.fromEntries(env), { PATH: path, PLAIN: 'kept' });
+      assert.deepEqual(Object.fromEntries(env), { PATH: path, PLAIN: 'kept', ...isolated });
     });
 
     describe('as PID 1 of a new pid namespace', { skip: whyNoPidNamespace() ?? false }, () => {
@@ -368,9 +376,14 @@ describe('examples/', () => {
 
   it('npm run demo: runs its commands against the emulator and exits 0', async () => {
     const demo = track(
-      spawn('npx', ['tsx', 'examples/demo.ts'], {
+      spawn(NODE, ['--import', 'tsx', 'examples/demo.ts'], {
         cwd: ROOT,
-        env: process.env,
+        // Nothing of the runner's AWS configuration: the demo must talk to its emulator only.
+        env: Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => !name.startsWith('AWS_') && name !== 'NODE_TEST_CONTEXT',
+          ),
+        ),
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );

@@ -25,6 +25,7 @@ function npmEnv(): Record<string, string> {
     (entry): entry is [string, string] =>
       entry[1] !== undefined &&
       (!entry[0].toLowerCase().startsWith('npm_') || kept.has(entry[0].toLowerCase())) &&
+      !entry[0].startsWith('AWS_') &&
       !['NODE_OPTIONS', 'NODE_TEST_CONTEXT'].includes(entry[0]),
   );
   return {
@@ -119,6 +120,9 @@ describe('the npm package', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: emulator.region,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
     };
   }
 

@@ -445,7 +445,7 @@ describe('streaming', () => {
   // Generous bounds: a loaded machine delays timers. The short hold has no lower bound, since a test runner
   // that stalls may read the marker and the release in one go.
   for (const { cut, holdMs, minMs, maxMs } of [
-    { cut: 11, holdMs: HOLD_LONG_MS, minMs: 800, maxMs: 3000 },
+    { cut: 11, holdMs: HOLD_LONG_MS, minMs: 500, maxMs: 3000 },
     { cut: 2, holdMs: 50, minMs: 0, maxMs: 1000 },
   ]) {
     it(`releases a held ${cut}-character prefix after ${holdMs} ms of quiet and masks the rest`, async (t) => {
@@ -560,7 +560,8 @@ describe('streaming', () => {
     assert.ok(grandchildStillRan, 'the grandchild should still hold the pipes when withsecrets exits');
     t.diagnostic(`exited ${waited} ms after the child`);
     assert.ok(
-      waited >= HOLD_LONG_MS - 100,
+      // Half the wait: the test may see the GRANDCHILD line late; without the wait it would be ~0.
+      waited >= HOLD_LONG_MS / 2,
       `exited ${waited} ms after the child: did it wait for the pipes?`,
     );
     assert.ok(waited < HOLD_LONG_MS + 1500, `exited ${waited} ms after the child`);

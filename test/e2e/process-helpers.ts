@@ -3,8 +3,13 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { BIN, type Finished, NODE, type Started, track } from './harness.ts';
 
-/** Nothing from the test runner's environment: a PATH and no AWS settings, so AWS is never called. */
-export const PLAIN_ENV: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+/** Nothing from the test runner's environment: a PATH, and AWS settings that reach nothing off this machine. */
+export const PLAIN_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 export interface Wrapper extends Started {
   readonly pid: number;

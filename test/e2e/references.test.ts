@@ -116,7 +116,7 @@ describe('references in the inherited environment', () => {
 
   it('runs the command untouched with no --secret and no references, without calling AWS', async () => {
     emulator.clearCalls();
-    const result = await runBin(['--', ...PRINT_ENV, 'PLAIN'], { PATH: process.env.PATH ?? '', PLAIN: 'x' });
+    const result = await runBin(['--', ...PRINT_ENV, 'PLAIN'], awsEnv(emulator, { PLAIN: 'x' }));
     assert.equal(result.status, 0);
     assert.deepEqual(printedEnv(result.stdout), { PLAIN: 'x' });
     assert.equal(emulator.calls.length, 0);

@@ -32,6 +32,7 @@ const RELAYED: readonly NodeJS.Signals[] = [
   'SIGURG',
   'SIGIO',
   'SIGPWR',
+  'SIGSTKFLT',
 ];
 
 /** withsecrets running test/fixtures/trap.js, which exits 0 on `exitOn`; resolves once the child is READY. */
@@ -123,6 +124,23 @@ describe('signals sent to withsecrets while the child runs', () => {
       assert.deepEqual(
         { status: result.status, signal: result.signal, got: trappedSignals(result.stdout) },
         { status: 0, signal: null, got: ['SIGUSR2', 'SIGHUP', 'SIGUSR2', 'SIGTERM'] },
+      );
+    } finally {
+      wrapper.kill();
+    }
+  });
+
+  it('keeps ignoring SIGXFSZ, as Node does, instead of dying of it and leaving the child', async () => {
+    const wrapper = await startTrap('SIGTERM');
+    try {
+      process.kill(wrapper.pid, 'SIGXFSZ');
+      // A relayed round trip after it proves withsecrets is still there and the child still runs.
+      await relayAndWait(wrapper, 'SIGHUP');
+      process.kill(wrapper.pid, 'SIGTERM');
+      const result = await ended(wrapper);
+      assert.deepEqual(
+        { status: result.status, signal: result.signal, got: trappedSignals(result.stdout) },
+        { status: 0, signal: null, got: ['SIGHUP', 'SIGTERM'] },
       );
     } finally {
       wrapper.kill();

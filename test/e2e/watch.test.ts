@@ -207,7 +207,8 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     const waited = Date.now() - stopped;
 
     assert.ok(
-      waited >= 800 && waited < 5000,
+      // 500, not 1000: the test may see SIGTERM's line late on a loaded machine; without the grace it is ~0.
+      waited >= 500 && waited < 5000,
       `the new child started ${waited} ms after SIGTERM, not after the 1 s grace`,
     );
     assert.equal(isRunning(first), false);

@@ -26,7 +26,7 @@ before(async () => {
     credentials: [
       { accessKeyId: 'test', secretAccessKey: 'test' },
       {
-        accessKeyId: 'AKIACI',
+        accessKeyId: 'fake-ci-key',
         secretAccessKey: 'ci-secret',
         principalArn: 'arn:aws:sts::123456789012:assumed-role/ci-role/job-42',
       },
@@ -35,7 +35,7 @@ before(async () => {
   open = emulator.createSecret('acl/open', 'open value');
   locked = emulator.createSecret('acl/locked', 'locked value');
   client = clientFor(emulator);
-  ciClient = clientFor(emulator, { credentials: { accessKeyId: 'AKIACI', secretAccessKey: 'ci-secret' } });
+  ciClient = clientFor(emulator, { credentials: { accessKeyId: 'fake-ci-key', secretAccessKey: 'ci-secret' } });
 });
 after(async () => {
   client.destroy();
@@ -46,7 +46,7 @@ afterEach(() => emulator.clearDenies());
 
 describe('a key that may GetSecretValue but not BatchGetSecretValue', () => {
   test('the whole batch call is denied on resource *, single reads still work, other keys unaffected', async () => {
-    emulator.deny({ accessKeyId: 'AKIACI', operation: 'BatchGetSecretValue' });
+    emulator.deny({ accessKeyId: 'fake-ci-key', operation: 'BatchGetSecretValue' });
     const error = await rejectionOf(() =>
       ciClient.send(new BatchGetSecretValueCommand({ SecretIdList: ['acl/open'] })),
     );

@@ -15,7 +15,7 @@ before(async () => {
   emulator = await startEmulator({
     credentials: [
       { accessKeyId: 'test', secretAccessKey: 'test' },
-      { accessKeyId: 'ASIATEMPORARY', secretAccessKey: 'temp-secret', sessionToken: 'the-session-token' },
+      { accessKeyId: 'fake-temporary-key', secretAccessKey: 'temp-secret', sessionToken: 'the-session-token' },
     ],
   });
   emulator.createSecret('auth/secret', 'value');
@@ -47,7 +47,7 @@ describe('SigV4 failures through the SDK', () => {
 
   test('an unknown access key id: UnrecognizedClientException', async () => {
     const client = clientFor(emulator, {
-      credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'test' },
+      credentials: { accessKeyId: 'fake-unknown-key', secretAccessKey: 'test' },
     });
     try {
       const error = await rejectionOf(() =>
@@ -109,7 +109,7 @@ describe('SigV4 failures through the SDK', () => {
   });
 
   test('session credentials: accepted with their token, refused without it or with another', async () => {
-    const temporary = { accessKeyId: 'ASIATEMPORARY', secretAccessKey: 'temp-secret' };
+    const temporary = { accessKeyId: 'fake-temporary-key', secretAccessKey: 'temp-secret' };
     const good = clientFor(emulator, { credentials: { ...temporary, sessionToken: 'the-session-token' } });
     const missing = clientFor(emulator, { credentials: temporary });
     const wrong = clientFor(emulator, { credentials: { ...temporary, sessionToken: 'expired-token' } });
@@ -131,12 +131,12 @@ describe('SigV4 failures through the SDK', () => {
 describe('credentials added while running', () => {
   test('addCredentials: a new key pair is accepted at once, with its own principal in denials', async () => {
     emulator.addCredentials({
-      accessKeyId: 'AKIALATE',
+      accessKeyId: 'fake-late-key',
       secretAccessKey: 'late',
       principalArn: 'arn:aws:iam::123456789012:user/late',
     });
-    emulator.deny({ accessKeyId: 'AKIALATE', operation: 'DescribeSecret' });
-    const client = clientFor(emulator, { credentials: { accessKeyId: 'AKIALATE', secretAccessKey: 'late' } });
+    emulator.deny({ accessKeyId: 'fake-late-key', operation: 'DescribeSecret' });
+    const client = clientFor(emulator, { credentials: { accessKeyId: 'fake-late-key', secretAccessKey: 'late' } });
     try {
       assert.equal(
         (await client.send(new GetSecretValueCommand({ SecretId: 'auth/secret' }))).SecretString,
