@@ -35,7 +35,9 @@ before(async () => {
   open = emulator.createSecret('acl/open', 'open value');
   locked = emulator.createSecret('acl/locked', 'locked value');
   client = clientFor(emulator);
-  ciClient = clientFor(emulator, { credentials: { accessKeyId: 'fake-ci-key', secretAccessKey: 'ci-secret' } });
+  ciClient = clientFor(emulator, {
+    credentials: { accessKeyId: 'fake-ci-key', secretAccessKey: 'ci-secret' },
+  });
 });
 after(async () => {
   client.destroy();

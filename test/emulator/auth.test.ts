@@ -15,7 +15,11 @@ before(async () => {
   emulator = await startEmulator({
     credentials: [
       { accessKeyId: 'test', secretAccessKey: 'test' },
-      { accessKeyId: 'fake-temporary-key', secretAccessKey: 'temp-secret', sessionToken: 'the-session-token' },
+      {
+        accessKeyId: 'fake-temporary-key',
+        secretAccessKey: 'temp-secret',
+        sessionToken: 'the-session-token',
+      },
     ],
   });
   emulator.createSecret('auth/secret', 'value');
@@ -136,7 +140,9 @@ describe('credentials added while running', () => {
       principalArn: 'arn:aws:iam::123456789012:user/late',
     });
     emulator.deny({ accessKeyId: 'fake-late-key', operation: 'DescribeSecret' });
-    const client = clientFor(emulator, { credentials: { accessKeyId: 'fake-late-key', secretAccessKey: 'late' } });
+    const client = clientFor(emulator, {
+      credentials: { accessKeyId: 'fake-late-key', secretAccessKey: 'late' },
+    });
     try {
       assert.equal(
         (await client.send(new GetSecretValueCommand({ SecretId: 'auth/secret' }))).SecretString,
