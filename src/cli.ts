@@ -1,6 +1,7 @@
 // Turns argv and WITHSECRETS_* variables into one typed invocation; no I/O, so it is tested as a pure function.
 import yargs from 'yargs/yargs';
 import { WithsecretsError } from './errors.ts';
+import { isValidVariableName } from './names.ts';
 import type { OnChange } from './option-values.ts';
 import { parseDuration, parseOnChange, parseSignalName } from './option-values.ts';
 
@@ -189,6 +190,12 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
       hint: 'use --name-case upper or --name-case keep',
     });
   }
+  const prefix = asString(value('prefix'));
+  if (prefix !== undefined && prefix !== '' && !isValidVariableName(prefix)) {
+    throw new WithsecretsError('USAGE', `--prefix ${JSON.stringify(prefix)} cannot start a variable name`, {
+      hint: 'use letters, digits and _, not starting with a digit, e.g. --prefix APP_',
+    });
+  }
   const watch = asString(value('watch'));
   const maskFlag = value('mask');
   const invocation: Invocation = {
@@ -205,7 +212,7 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     stopSignal: parseSignalName(asString(value('stop-signal')) ?? 'SIGTERM', '--stop-signal'),
     graceMs: parseDuration(asString(value('grace')) ?? '10s', '--grace', 0),
     command,
-    ...optional('prefix', asString(value('prefix'))),
+    ...optional('prefix', prefix === '' ? undefined : prefix),
     ...optional('versionStage', versionStage),
     ...optional('versionId', versionId),
     ...optional('region', asString(value('region'))),
@@ -222,9 +229,10 @@ function valueFromEnvironment(name: OptionName, env: Readonly<Record<string, str
   const spec: { type: string; array?: boolean } = OPTIONS[name];
   const text = env[variable];
   if (spec.type === 'boolean') {
-    const negated = env[`WITHSECRETS_NO_${variable.slice('WITHSECRETS_'.length)}`];
+    const negatedName = `WITHSECRETS_NO_${variable.slice('WITHSECRETS_'.length)}`;
+    const negated = env[negatedName];
     if (text !== undefined && text !== '') return parseBooleanText(text, variable);
-    if (negated !== undefined && negated !== '') return !parseBooleanText(negated, `WITHSECRETS_NO_${name}`);
+    if (negated !== undefined && negated !== '') return !parseBooleanText(negated, negatedName);
     return undefined;
   }
   if (text === undefined || text.trim() === '') return undefined;

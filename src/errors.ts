@@ -69,10 +69,16 @@ export function exitStatusFor(code: ErrorCode): number {
   }
 }
 
-/** `withsecrets: [CODE] message (fix: hint)`, always one line. */
-export function formatError(error: WithsecretsError): string {
+/**
+ * `withsecrets: [CODE] message (fix: hint)`, always one line. `mask` runs before the line breaks go, so
+ * that a multi-line value that ever reached a message would still be recognised.
+ */
+export function formatError(
+  error: WithsecretsError,
+  mask: (text: string) => string = (text) => text,
+): string {
   const hint = error.hint === undefined ? '' : ` (fix: ${error.hint})`;
-  return `withsecrets: [${error.code}] ${error.message}${hint}`.replace(/[\r\n]+/g, ' ');
+  return mask(`withsecrets: [${error.code}] ${error.message}${hint}`).replace(/[\r\n]+/g, ' ');
 }
 
 /** Flattens whatever was thrown into the errors to report; anything unexpected becomes INTERNAL. */

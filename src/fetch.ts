@@ -29,7 +29,7 @@ export interface FetchRequest {
 export interface FetchResult {
   /** By `queryKey(query)`. */
   readonly secrets: ReadonlyMap<string, FetchedSecret>;
-  /** By prefix, in name order; every prefix matched at least one secret. */
+  /** By prefix, in name order: the matched secrets that were fetched (a failed prefix is in `errors`). */
   readonly matches: ReadonlyMap<string, readonly FetchedSecret[]>;
   /** Why a query failed, by `queryKey(query)`. */
   readonly failures: ReadonlyMap<string, WithsecretsError>;
@@ -136,6 +136,8 @@ export class SecretsFetcher {
     abortSignal: AbortSignal,
   ): Promise<Map<string, FetchedSecret | WithsecretsError>> {
     const results = new Map<string, FetchedSecret | WithsecretsError>();
+    // Overlapping wildcards (prod/* and prod/app/*) match the same secrets: each is fetched once.
+    queries = [...new Map(queries.map((query) => [queryKey(query), query])).values()];
     const isBatchable = (query: SecretQuery) =>
       query.versionStage === undefined && query.versionId === undefined;
     const single = queries.filter((query) => !isBatchable(query));
@@ -280,7 +282,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** Runs `task` over `items` with at most `limit` at a time; rejects with the first error. */
+/** Runs `task` over `items` with at most `limit` at a time; rejects with the first error (the others run on). */
 async function forEachInParallel<T>(
   items: readonly T[],
   limit: number,

@@ -40,6 +40,12 @@ export interface Round {
   readonly kept: readonly InjectedVariable[];
 }
 
+/** What main() must stop if the run fails: the child, and the rotation that could start another. */
+interface RunState {
+  supervisor?: Supervisor;
+  watcher?: { stop(): void };
+}
+
 /** Runs withsecrets and ends the process like its child (the bin's only call). */
 export function run(argv: readonly string[]): void {
   // Taken first: the child gets exactly this environment plus the secrets, nothing withsecrets sets itself.
@@ -57,12 +63,13 @@ export function run(argv: readonly string[]): void {
 export async function main(argv: readonly string[], io: Io): Promise<ChildExit> {
   const reporter = createReporter(io.stdout, io.stderr);
   const signals = new SignalRouter();
-  const run: { supervisor?: Supervisor } = {};
+  const run: RunState = {};
   try {
     return await Promise.race([pipeline(argv, io, reporter, signals, run), internalFailure()]);
   } catch (thrown) {
     const errors = toWithsecretsErrors(thrown);
     for (const error of errors) reporter.error(error);
+    run.watcher?.stop();
     await run.supervisor?.terminate();
     return { status: Math.max(...errors.map((error) => exitStatusFor(error.code))) };
   }
@@ -73,7 +80,7 @@ async function pipeline(
   io: Io,
   reporter: Reporter,
   signals: SignalRouter,
-  run: { supervisor?: Supervisor },
+  run: RunState,
 ): Promise<ChildExit> {
   refuseExposingNodeSettings(io.env, process.execArgv);
   const parsed = await parseCommandLine(argv, io.env);
@@ -123,14 +130,13 @@ async function pipeline(
   signals.relayTo((signal) =>
     ENDING_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
   );
-  const watcher =
-    invocation.watchMs === undefined || fetcher === undefined
-      ? undefined
-      : watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, maskFor });
+  if (invocation.watchMs !== undefined && fetcher !== undefined) {
+    run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, maskFor });
+  }
   try {
     return await supervisor.finished;
   } finally {
-    watcher?.stop();
+    run.watcher?.stop();
   }
 }
 

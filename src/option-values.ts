@@ -8,6 +8,7 @@ export type OnChange =
   | { readonly action: 'signal'; readonly signal: NodeJS.Signals };
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `30s`, `5m`, `1h`, `1h30m`, `500ms`; at least `minimumMs`. */
 export function parseDuration(text: string, flag: string, minimumMs: number): number {
@@ -23,6 +24,12 @@ export function parseDuration(text: string, flag: string, minimumMs: number): nu
     (total, [, amount, unit]) => total + Number(amount) * (UNIT_MS[unit ?? ''] ?? 0),
     0,
   );
+  // setTimeout takes at most 2^31-1 ms (24.8 days); a longer delay would fire at once, in a loop.
+  if (ms > MAX_TIMER_MS) {
+    throw new WithsecretsError('USAGE', `${flag} must be at most 596h, not "${text}"`, {
+      hint: `e.g. ${flag} 1h`,
+    });
+  }
   if (ms < minimumMs) {
     throw new WithsecretsError('USAGE', `${flag} must be at least ${minimumMs / 1000}s, not "${text}"`, {
       hint: `e.g. ${flag} 30s`,

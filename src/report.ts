@@ -18,8 +18,8 @@ interface LineSink {
 export function createReporter(stdout: LineSink, stderr: LineSink): Reporter {
   let mask = (text: string): string => text;
   return {
-    error: (error) => stderr.write(`${mask(formatError(error))}\n`),
-    notice: (text) => stderr.write(`${mask(`withsecrets: ${text}`.replace(/[\r\n]+/g, ' '))}\n`),
+    error: (error) => stderr.write(`${formatError(error, mask)}\n`),
+    notice: (text) => stderr.write(`${mask(`withsecrets: ${text}`).replace(/[\r\n]+/g, ' ')}\n`),
     listing: (text) => stdout.write(`${mask(text)}\n`),
     setMask: (next) => {
       mask = next;

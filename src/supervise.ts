@@ -131,6 +131,8 @@ export class Supervisor {
 
   /** After an internal error: SIGTERM, then SIGKILL after 5 s, so the child does not linger. */
   async terminate(): Promise<void> {
+    // Rotation must not start another child while this one is being stopped.
+    this.#stopRequested = true;
     if (this.#child === undefined || this.#child.hasExited()) return;
     this.#restarting = true;
     await this.#stopChild('SIGTERM', 5000);

@@ -222,7 +222,7 @@ describe('nothing leaks', () => {
       args: [...WITH_VALUES, '-s', 'hyg/empty-key'],
       expectCode: /\[INVALID_NAME\]/,
     },
-    { name: 'invalid --prefix', args: ['--prefix', '9x', ...WITH_VALUES], expectCode: /\[INVALID_NAME\]/ },
+    { name: 'invalid --prefix', args: ['--prefix', '9x', ...WITH_VALUES], expectCode: /\[USAGE\]/ },
     {
       name: 'invalid secret name',
       args: [...WITH_VALUES, '-s', 'bad name'],

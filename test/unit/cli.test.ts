@@ -189,6 +189,18 @@ describe('parseCommandLine', () => {
       { WITHSECRETS_DRY_RUN: 'maybe' },
       /WITHSECRETS_DRY_RUN must be true or false/,
     ],
+    [
+      'a bad negated variable',
+      ['--', 'x'],
+      { WITHSECRETS_NO_RESOLVE_ENV: 'maybe' },
+      /^WITHSECRETS_NO_RESOLVE_ENV must be true or false/,
+    ],
+    [
+      'a prefix that cannot start a name',
+      ['--prefix', '9-x', '--', 'x'],
+      {},
+      /^--prefix "9-x" cannot start a variable name$/,
+    ],
   ];
   for (const [name, argv, env, message] of usageCases) {
     it(`rejects ${name} with a usage error and a hint`, async () => {

@@ -35,9 +35,26 @@ describe('refuseExposingNodeSettings', () => {
     });
   }
 
-  it('refuses the same options given to node itself', () => {
-    assert.throws(() => refuseExposingNodeSettings({}, ['--inspect']), /holds --inspect/);
+  it('refuses the same options given to node itself, naming where they came from', () => {
+    assert.throws(
+      () => refuseExposingNodeSettings({}, ['--inspect']),
+      (error: Error) => error.message.startsWith("node's command line holds --inspect,"),
+    );
   });
+
+  for (const spelling of [
+    '--inspect_brk',
+    '"--inspect"',
+    '--heapsnapshot_signal=SIGUSR2',
+    '--abort-on-uncaught-exception',
+  ]) {
+    it(`refuses NODE_OPTIONS ${spelling}, as Node would read it`, () => {
+      assert.throws(
+        () => refuseExposingNodeSettings({ NODE_OPTIONS: `--enable-source-maps ${spelling}` }, []),
+        (error: Error) => error.message.startsWith('NODE_OPTIONS holds --'),
+      );
+    });
+  }
 
   for (const value of ['child_process', 'net,CHILD_PROCESS', 'child_*', '*']) {
     it(`refuses NODE_DEBUG=${value}`, () => {

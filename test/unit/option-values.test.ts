@@ -27,6 +27,9 @@ describe('parseDuration', () => {
       );
     }
     assert.throws(() => parseDuration('999ms', '--watch', 1000), /--watch must be at least 1s, not "999ms"/);
+    // Longer than setTimeout can wait: it would fire at once, in a loop.
+    assert.throws(() => parseDuration('1000h', '--watch', 1000), /--watch must be at most 596h, not "1000h"/);
+    assert.equal(parseDuration('596h', '--watch', 1000), 596 * 3_600_000);
   });
 });
 
