@@ -77,7 +77,7 @@ export function wireChildOutput(mask: CompiledMask, output: PreparedOutput | und
     output?.release();
     return inheritedOutput();
   }
-  return maskedOutput(output.stdio, mask, output.channels);
+  return maskedOutput(output, mask);
 }
 
 function prepared(stdio: ChildOutput['stdio'], channels: readonly Channel[]): PreparedOutput {
@@ -101,19 +101,27 @@ interface Channel {
 }
 
 function inheritedOutput(): ChildOutput {
-  return { stdio: 'inherit', attach: () => {}, drain: async () => {}, updateMask: () => {} };
+  return {
+    stdio: 'inherit',
+    attach: () => {},
+    drain: async () => {},
+    updateMask: () => {},
+    release: () => {},
+  };
 }
 
-function maskedOutput(
-  stdio: ChildOutput['stdio'],
-  mask: CompiledMask,
-  channels: readonly Channel[],
-): ChildOutput {
+function maskedOutput(output: PreparedOutput, mask: CompiledMask): ChildOutput {
+  const { stdio, channels } = output;
   const routes: MaskedRoute[] = [];
+  let attached = false;
   let drained: Promise<void> | undefined;
   return {
     stdio,
+    release() {
+      if (!attached) output.release();
+    },
     attach(child) {
+      attached = true;
       for (const channel of channels) {
         channel.pipe?.closeChildEnd();
         const source =

@@ -19,6 +19,8 @@ export interface ChildOutput {
   drain(timeoutMs: number): Promise<void>;
   /** Masks with this from now on (a child told by signal to re-read its secrets may print the new ones). */
   updateMask(mask: CompiledMask): void;
+  /** Closes the pipes of an output that no child was given (a restart that did not happen). */
+  release(): void;
 }
 
 export interface ChildLaunch {

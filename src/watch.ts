@@ -68,6 +68,7 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
           async () => launch,
         );
         if (restarted) schedule();
+        else launch.output.release();
         return;
       }
       case 'signal':
