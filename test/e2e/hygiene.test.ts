@@ -21,6 +21,7 @@ import {
   startBin,
   track,
 } from './harness.ts';
+import { killQuietly } from './process-helpers.ts';
 
 // Obvious fakes, each with a distinctive tail so that even a piece of one is recognisable in output.
 const PLAIN = 'FAKE-hygiene-plain-Vq3nT8wLz1Kd';
@@ -601,14 +602,6 @@ describe('nothing leaks', () => {
     });
   });
 });
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 const TRACED = [
   'execve',

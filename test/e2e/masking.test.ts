@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
 import { awsEnv, BIN, emulatorWith, fixture, NODE } from './harness.ts';
+import { hasEnded, killQuietly, waitUntil } from './process-helpers.ts';
 
 const TOKEN = 'FAKE-secret-token-0001';
 /** Space, slash, plus, quote, `~`, a non-ASCII letter: every encoding differs, and its base64 has `+` and `/`. */
@@ -152,24 +153,6 @@ function waitForOutput(
   });
 }
 
-/** Whether a process has ended (gone, or a zombie its parent has not reaped yet). */
-function hasEnded(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return ['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return true;
-  }
-}
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Samples a process's peak resident memory (VmHWM) until stopped; `stop` returns the highest, in MiB. */
 function sampleMemory(pid: number): { stop(): number } {
   let peakKiB = 0;
@@ -189,14 +172,6 @@ function sampleMemory(pid: number): { stop(): number } {
       return peakKiB / 1024;
     },
   };
-}
-
-function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 before(async () => {

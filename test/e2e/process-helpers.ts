@@ -90,7 +90,7 @@ export function childrenOf(pid: number): number[] {
 }
 
 /** Polls `condition` every few ms until it holds; rejects after `timeoutMs` with `what` in the message. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -122,4 +122,13 @@ export function ended(started: Started, timeoutMs = 10_000): Promise<Finished> {
     );
   });
   return Promise.race([started.finished, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Sends a signal to a process that may already be gone. */
+export function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
 }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, it, type TestContext } from 'node:test';
 import type { AdminValue, Emulator } from '../emulator/emulator.ts';
 import { awsEnv, BIN, emulatorWith, fixture, NODE, type Started, track } from './harness.ts';
+import { hasEnded, waitUntil } from './process-helpers.ts';
 
 const SERVER = [NODE, fixture('watch-server.js')];
 const STUBBORN = [NODE, fixture('watch-stubborn.js')];
@@ -62,19 +63,13 @@ function startWatching(
   };
 }
 
-/** Polls a condition that a process, not a clock, makes true. */
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Waits until withsecrets has started `rounds` more fetch rounds (one BatchGetSecretValue each here). */
 async function waitForRounds(emulator: Emulator, rounds: number): Promise<void> {
   const target = emulator.count({ operation: 'BatchGetSecretValue' }) + rounds;
-  await until(() => emulator.count({ operation: 'BatchGetSecretValue' }) >= target, `${rounds} more rounds`);
+  await waitUntil(
+    () => emulator.count({ operation: 'BatchGetSecretValue' }) >= target,
+    `${rounds} more rounds`,
+  );
 }
 
 /** Rejects when `promise` takes longer than `timeoutMs`, so a wrong outcome fails fast instead of hanging. */
@@ -95,15 +90,6 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): 
 
 function pidOf(line: string): number {
   return Number(/^\w+ (?:SIG\w+ )?(\d+)/.exec(line)?.[1]);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function assertNoValues(output: string, values: readonly string[]): void {
@@ -129,7 +115,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     );
 
     assert.notEqual(second, first);
-    assert.equal(isRunning(first), false);
+    assert.equal(hasEnded(first), true);
     const lines = run.stdout().split('\n');
     const order = [`GOT SIGTERM ${first} `, `BYE ${first}`, `READY ${second} `].map((start) =>
       lines.findIndex((line) => line.startsWith(start)),
@@ -178,7 +164,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     emulator.putSecretValue('watch/unrelated', 'unrelated-FAKE-0002');
     await waitForRounds(emulator, 4);
 
-    assert.equal(isRunning(pid), true);
+    assert.equal(hasEnded(pid), false);
     assert.deepEqual(run.lines(/^(READY|GOT|BYE) /), [
       `READY ${pid} KEY=key-FAKE-0001 WATCH_PLAIN=plain-FAKE-0001`,
     ]);
@@ -211,7 +197,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
       waited >= 500 && waited < 5000,
       `the new child started ${waited} ms after SIGTERM, not after the 1 s grace`,
     );
-    assert.equal(isRunning(first), false);
+    assert.equal(hasEnded(first), true);
     assert.match(run.stderr(), /^withsecrets: secrets changed \(watch\/api-key\): restarting the command\n$/);
 
     // This one ignores SIGTERM too; killing it ends withsecrets the same way (it re-raises the signal).
@@ -337,7 +323,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
       REGION_NAME: 'region-FAKE-0001',
     });
     await waitForRounds(emulator, 3);
-    assert.equal(isRunning(first), true);
+    assert.equal(hasEnded(first), false);
     assert.equal(run.stderr(), '');
 
     emulator.putSecretValue('watch/api-key', NEW);
@@ -363,9 +349,9 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     assert.equal(run.lines(/^GOT SIGHUP /).length, 1);
 
     emulator.putSecretValue('watch/api-key', 'api-FAKE-third-0003');
-    await until(() => run.lines(/^GOT SIGHUP /).length === 2, 'a second SIGHUP');
+    await waitUntil(() => run.lines(/^GOT SIGHUP /).length === 2, 'a second SIGHUP');
 
-    assert.equal(isRunning(pid), true);
+    assert.equal(hasEnded(pid), false);
     assert.equal(run.lines(/^READY /).length, 1);
     assert.equal(
       run.stderr(),
@@ -449,7 +435,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
       run.stderr(),
       /^withsecrets: re-fetch failed, the command keeps its values; retrying every 1s: \[ACCESS_DENIED\] access denied to secret "watch\/api-key"/,
     );
-    assert.equal(isRunning(first), true);
+    assert.equal(hasEnded(first), false);
 
     emulator.clearDenies();
     emulator.putSecretValue('watch/api-key', NEW);
@@ -457,13 +443,13 @@ describe('rotation (--watch)', { concurrency: true }, () => {
 
     // A new streak (5xx, each round's three attempts) gets a line of its own.
     emulator.inject({ fault: 'error500', times: 6, operation: 'BatchGetSecretValue' });
-    await until(
+    await waitUntil(
       () => emulator.calls.filter((call) => call.fault === 'error500').length === 6,
       'two failed rounds',
     );
     await waitForRounds(emulator, 1);
-    await until(() => failures() === 2, 'the second streak line');
-    assert.equal(isRunning(second), true);
+    await waitUntil(() => failures() === 2, 'the second streak line');
+    assert.equal(hasEnded(second), false);
     assert.equal(run.lines(/^READY /).length, 2);
     assert.match(run.stderr(), /\nwithsecrets: secrets changed \(watch\/api-key\): restarting the command\n/);
     assertNoValues(run.stderr(), [OLD, NEW]);
@@ -494,7 +480,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
       emulator.calls.flatMap((call) => (call.fault === undefined ? [] : [call.fault])),
       ['error500', 'delay'],
     );
-    assert.equal(isRunning(first), false);
+    assert.equal(hasEnded(first), true);
     assert.equal(run.stderr(), 'withsecrets: secrets changed (watch/api-key): restarting the command\n');
     run.child.kill('SIGTERM');
     assert.equal((await run.finished).status, 0);
@@ -514,7 +500,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     const pid = pidOf(await run.waitForLine(/^READY \d+ /));
 
     emulator.inject({ fault: 'hang', times: 3, operation: 'BatchGetSecretValue' });
-    await until(() => emulator.calls.some((call) => call.fault === 'hang'), 'a hanging re-fetch');
+    await waitUntil(() => emulator.calls.some((call) => call.fault === 'hang'), 'a hanging re-fetch');
     const sent = Date.now();
     run.child.kill('SIGTERM');
     const result = await run.finished;
@@ -568,7 +554,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     await run.waitForLine(/^READY \d+ /);
 
     const seen: number[] = [];
-    await until(() => {
+    await waitUntil(() => {
       const count = emulator.count({ operation: 'BatchGetSecretValue' });
       if (count > seen.length + 1)
         seen.push(...Array.from({ length: count - seen.length - 1 }, () => Date.now()));
