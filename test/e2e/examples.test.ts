@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Emulator, type Operation, type SecretRef, startEmulator } from '../emulator/emulator.ts';
-import { BIN, type Finished, NODE, type Started, track } from './harness.ts';
+import { awsEnv, BIN, type Finished, NODE, type Started, track } from './harness.ts';
 import { childrenOf, processState, waitUntil } from './process-helpers.ts';
 
 const ROOT = resolve(__dirname, '../..');
@@ -101,17 +101,7 @@ describe('examples/', () => {
 
   /** A CI job's environment: the emulator's endpoint and fake credentials, nothing from the test runner. */
   function jobEnv(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      PATH: path,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: emulator.region,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...extra,
-    };
+    return awsEnv(emulator, { PATH: path, ...extra });
   }
 
   function run(command: readonly string[], env: Record<string, string>): Promise<Finished> {
