@@ -1,16 +1,9 @@
 // The only module that talks to AWS: fetches secret values in as few, parallel calls as it can.
 import { type ErrorContext, fromAwsError } from './aws-errors.ts';
 import { toWithsecretsErrors, WithsecretsError } from './errors.ts';
-// The commands come from regional-clients.ts, which loads the SDK only when a run first needs it.
-import {
-  type AwsOptions,
-  BatchGetSecretValueCommand,
-  GetSecretValueCommand,
-  ListSecretsCommand,
-  RegionalClients,
-  type SecretsManagerClient,
-} from './regional-clients.ts';
+import { type AwsOptions, RegionalClients } from './regional-clients.ts';
 import type { FetchedSecret } from './secret.ts';
+import type { SecretsManagerApi, SecretValueEntry } from './secrets-manager-api.ts';
 
 export interface SecretQuery {
   readonly id: string;
@@ -104,18 +97,14 @@ export class SecretsFetcher {
 
   /** The secrets whose name starts with `prefix` (case-sensitive), in name order. */
   async #listByPrefix(prefix: string, abortSignal: AbortSignal): Promise<{ name: string; arn: string }[]> {
-    const { client, context } = await this.#clients.forId(prefix, 'secretsmanager:ListSecrets');
+    const { api, context } = await this.#clients.forId(prefix, 'secretsmanager:ListSecrets');
     const found: { name: string; arn: string }[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await client
-        .send(
-          new ListSecretsCommand({
-            Filters: [{ Key: 'name', Values: [prefix] }],
-            MaxResults: 100,
-            NextToken: nextToken,
-          }),
-          { abortSignal },
+      const page = await api
+        .listSecrets(
+          { Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 100, NextToken: nextToken },
+          abortSignal,
         )
         .catch((error: unknown) => {
           throw fromAwsError(error, { ...context, secretId: `${prefix}*` });
@@ -167,10 +156,10 @@ export class SecretsFetcher {
     const results = new Map<string, FetchedSecret | WithsecretsError>();
     const [first] = ids;
     if (first === undefined) return results;
-    const { client, context } = await this.#clients.forId(first, 'secretsmanager:BatchGetSecretValue');
+    const { api, context } = await this.#clients.forId(first, 'secretsmanager:BatchGetSecretValue');
     if (!this.#batchDenied) {
       try {
-        await this.#batchPages(client, ids, context, results, abortSignal);
+        await this.#batchPages(api, ids, context, results, abortSignal);
         return results;
       } catch (error) {
         if ((error as { name?: unknown }).name !== 'AccessDeniedException') {
@@ -188,7 +177,7 @@ export class SecretsFetcher {
   }
 
   async #batchPages(
-    client: SecretsManagerClient,
+    api: SecretsManagerApi,
     ids: readonly string[],
     context: ErrorContext,
     results: Map<string, FetchedSecret | WithsecretsError>,
@@ -196,10 +185,7 @@ export class SecretsFetcher {
   ): Promise<void> {
     let nextToken: string | undefined;
     do {
-      const page = await client.send(
-        new BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }),
-        { abortSignal },
-      );
+      const page = await api.batchGetSecretValue({ SecretIdList: ids, NextToken: nextToken }, abortSignal);
       for (const value of page.SecretValues ?? []) {
         const secret = toFetchedSecret(value);
         for (const id of ids.filter((candidate) => isSameSecret(candidate, secret))) results.set(id, secret);
@@ -217,15 +203,11 @@ export class SecretsFetcher {
   }
 
   async #getOne(query: SecretQuery, abortSignal: AbortSignal): Promise<FetchedSecret | WithsecretsError> {
-    const { client, context } = await this.#clients.forId(query.id, 'secretsmanager:GetSecretValue');
+    const { api, context } = await this.#clients.forId(query.id, 'secretsmanager:GetSecretValue');
     try {
-      const value = await client.send(
-        new GetSecretValueCommand({
-          SecretId: query.id,
-          VersionStage: query.versionStage,
-          VersionId: query.versionId,
-        }),
-        { abortSignal },
+      const value = await api.getSecretValue(
+        { SecretId: query.id, VersionStage: query.versionStage, VersionId: query.versionId },
+        abortSignal,
       );
       return toFetchedSecret(value);
     } catch (error) {
@@ -234,12 +216,7 @@ export class SecretsFetcher {
   }
 }
 
-function toFetchedSecret(value: {
-  Name?: string | undefined;
-  ARN?: string | undefined;
-  SecretString?: string | undefined;
-  SecretBinary?: Uint8Array | undefined;
-}): FetchedSecret {
+function toFetchedSecret(value: SecretValueEntry): FetchedSecret {
   const base = { name: value.Name ?? '', arn: value.ARN ?? '' };
   if (value.SecretBinary !== undefined) return { ...base, secretBinary: value.SecretBinary };
   return { ...base, secretString: value.SecretString ?? '' };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
-import { awsEnv, BIN, emulatorWith, type Finished, fixture, NODE, runBin, track } from './harness.ts';
+import { awsEnv, BIN, emulatorWith, type Finished, fixture, NODE, ROUTES, runBin, track } from './harness.ts';
 
 const ONE = 'FAKE-faults-one-Tg4Lw9Qa';
 const TWO = 'FAKE-faults-two-Nc8Vb3Ry';
@@ -41,7 +41,7 @@ function leaksIn(output: string): string[] {
   );
 }
 
-/** The retry budget: 3 attempts a call, each cut at 3 s (src/regional-clients.ts). */
+/** The retry budget of both routes: 3 attempts a call, each cut at 3 s (src/regional-clients.ts). */
 const ATTEMPTS = 3;
 
 interface FaultCase {
@@ -123,7 +123,7 @@ const FAULT_CASES: readonly FaultCase[] = [
     boundMs: 5000,
   },
   {
-    // The SDK does not retry a 200 it cannot parse; the parser's message (which could quote the body) is not shown.
+    // Neither route retries a 200 it cannot parse; the parser's message (which could quote the body) is not shown.
     name: 'a 200 whose body is not JSON',
     setup: (emulator) => void emulator.inject({ fault: 'badJson', times: 10 }),
     expect: /^withsecrets: \[AWS_ERROR\] secretsmanager:BatchGetSecretValue failed for secrets: SyntaxError /,
@@ -197,43 +197,45 @@ describe('faults while fetching', () => {
   });
 
   describe('each fault', { concurrency: 6 }, () => {
-    for (const [index, row] of FAULT_CASES.entries()) {
-      const outcome = row.expect === 'success' ? 'succeeds' : 'fails closed';
-      it(`${row.name}: ${outcome} within ${row.boundMs / 1000} s`, async (t) => {
-        const emulator = await faultEmulator();
-        try {
-          const marker = join(scratch, `ran-${index}`);
-          const env = { ...awsEnv(emulator), ...row.setup(emulator) };
-          const command =
-            row.expect === 'success'
-              ? EXPECT_BOTH
-              : [NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`];
-          const started = Date.now();
-          const result = await runBin([...(row.args ?? BOTH), '--', ...command], env);
-          const elapsed = Date.now() - started;
-          t.diagnostic(`took ${elapsed} ms`);
+    for (const route of ROUTES) {
+      for (const [index, row] of FAULT_CASES.entries()) {
+        const outcome = row.expect === 'success' ? 'succeeds' : 'fails closed';
+        it(`${route.name}: ${row.name}: ${outcome} within ${row.boundMs / 1000} s`, async (t) => {
+          const emulator = await faultEmulator();
+          try {
+            const marker = join(scratch, `ran-${route.name}-${index}`);
+            const env = { ...awsEnv(emulator, route.env), ...row.setup(emulator) };
+            const command =
+              row.expect === 'success'
+                ? EXPECT_BOTH
+                : [NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`];
+            const started = Date.now();
+            const result = await runBin([...(row.args ?? BOTH), '--', ...command], env);
+            const elapsed = Date.now() - started;
+            t.diagnostic(`took ${elapsed} ms`);
 
-          assert.deepEqual(leaksIn(result.stdout + result.stderr), []);
-          if (row.expect === 'success') {
-            assert.equal(result.stderr, '');
-            assert.equal(result.status, 0, 'the child did not get both secrets');
-          } else {
-            assert.equal(result.status, 125, result.stderr);
-            assert.equal(result.stdout, '');
-            const lines = result.stderr.split('\n');
-            assert.equal(lines.pop(), '', 'the last line is not ended');
-            assert.equal(lines.length, row.lines ?? 1, `not ${row.lines ?? 1} line(s): ${result.stderr}`);
-            for (const line of lines) assert.match(line, row.expect);
-            assert.equal(existsSync(marker), false, 'the command ran');
+            assert.deepEqual(leaksIn(result.stdout + result.stderr), []);
+            if (row.expect === 'success') {
+              assert.equal(result.stderr, '');
+              assert.equal(result.status, 0, 'the child did not get both secrets');
+            } else {
+              assert.equal(result.status, 125, result.stderr);
+              assert.equal(result.stdout, '');
+              const lines = result.stderr.split('\n');
+              assert.equal(lines.pop(), '', 'the last line is not ended');
+              assert.equal(lines.length, row.lines ?? 1, `not ${row.lines ?? 1} line(s): ${result.stderr}`);
+              for (const line of lines) assert.match(line, row.expect);
+              assert.equal(existsSync(marker), false, 'the command ran');
+            }
+            for (const [operation, count] of Object.entries(row.calls ?? {})) {
+              assert.equal(emulator.count({ operation }), count, `${operation} calls`);
+            }
+            assert.ok(elapsed < row.boundMs, `took ${elapsed} ms, more than ${row.boundMs} ms`);
+          } finally {
+            await emulator.close();
           }
-          for (const [operation, count] of Object.entries(row.calls ?? {})) {
-            assert.equal(emulator.count({ operation }), count, `${operation} calls`);
-          }
-          assert.ok(elapsed < row.boundMs, `took ${elapsed} ms, more than ${row.boundMs} ms`);
-        } finally {
-          await emulator.close();
-        }
-      });
+        });
+      }
     }
   });
 

@@ -29,6 +29,15 @@ export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): 
   };
 }
 
+/** An AWS config file that exists and says nothing: that alone sends withsecrets to the SDK (src/direct-route.ts). */
+export const EMPTY_AWS_CONFIG = fixture('aws-config-empty');
+
+/** withsecrets' two ways to Secrets Manager, for the tests that must hold on both: extra environment for each. */
+export const ROUTES = [
+  { name: 'direct', env: {} },
+  { name: 'SDK', env: { AWS_CONFIG_FILE: EMPTY_AWS_CONFIG } },
+] as const;
+
 export interface Finished {
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;

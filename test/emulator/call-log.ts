@@ -27,6 +27,8 @@ export interface CallRecord {
   /** SecretId (or Name, for CreateSecret) of single-secret operations. */
   readonly secretId?: string;
   readonly batch?: BatchCallInfo;
+  /** The User-Agent header: tells the SDK's requests from withsecrets' own. */
+  readonly userAgent?: string;
 }
 
 /** The server fills a record in as the request goes through. */
@@ -64,4 +66,9 @@ export const openCallRecord = (
   request: IncomingMessage,
   operation: string,
   input: JsonObject | undefined,
-): OpenCallRecord => ({ operation, ...claimedIdentity(request), ...describeInput(operation, input) });
+): OpenCallRecord => ({
+  operation,
+  ...claimedIdentity(request),
+  ...describeInput(operation, input),
+  ...(request.headers['user-agent'] === undefined ? {} : { userAgent: request.headers['user-agent'] }),
+});

@@ -332,12 +332,19 @@ describe('DescribeSecret and DecryptionFailure', () => {
     assert.equal((await client.send(new DescribeSecretCommand({ SecretId: name }))).Name, name);
   });
 
-  test('the call log names the operation, region, key and secret', async () => {
+  test('the call log names the operation, region, key, secret and user agent', async () => {
     const { name } = emulator.createSecret(uniqueName('logged'), 'v');
     await client.send(new GetSecretValueCommand({ SecretId: name }));
-    assert.deepEqual(emulator.calls, [
-      { operation: 'GetSecretValue', accessKeyId: 'test', region: 'us-east-1', secretId: name, status: 200 },
-    ]);
+    const [{ userAgent, ...call } = {}] = emulator.calls;
+    assert.equal(emulator.calls.length, 1);
+    assert.deepEqual(call, {
+      operation: 'GetSecretValue',
+      accessKeyId: 'test',
+      region: 'us-east-1',
+      secretId: name,
+      status: 200,
+    });
+    assert.match(userAgent ?? '', /aws-sdk-js/);
     assert.equal(emulator.count({ operation: 'GetSecretValue' }), 1);
     assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 0);
   });

@@ -137,6 +137,8 @@ export function createRequestListener(state: ServerState) {
     const operation = typeof target === 'string' ? target.replace(/^secretsmanager\./, '') : '';
     const record = openCallRecord(request, operation, parseInput(body));
     state.calls.push(record);
+    // AWS's Date header is its own clock, which is what clients correct a skewed clock from.
+    response.setHeader('Date', new Date(state.clock()).toUTCString());
 
     const fault = state.faults.take(operation);
     if (fault !== undefined) {

@@ -1,0 +1,93 @@
+// Decides when withsecrets signs its own requests: only where the SDK would provably do the same.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Credentials } from './sigv4.ts';
+
+export interface RouteOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  /** The environment withsecrets was started with. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DirectRoute {
+  readonly endpoint: URL;
+  readonly region: string;
+  readonly credentials: Credentials;
+}
+
+/** The partitions' default endpoints (the SDK's endpoint rules for Secrets Manager without FIPS or dual-stack). */
+const PARTITIONS: readonly { readonly regions: RegExp; readonly dnsSuffix: string }[] = [
+  { regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  { regions: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  { regions: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+];
+const REGION_NAME = /^[a-z0-9-]+$/;
+/** Settings the SDK would act on that the direct client does not implement: any of them sends a run to the SDK. */
+const SDK_ONLY_SETTINGS = [
+  'AWS_PROFILE',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+];
+
+/**
+ * The direct route for a region ('' for the configured one), or undefined when the SDK must be used. Direct only
+ * when the SDK's answer is certain: keys in the environment (its first source when no profile is named), no AWS
+ * config or credentials file that could set a region, an endpoint or other options, standard retries, and a
+ * region whose endpoint is known. Everything else (profiles, SSO, roles, FIPS, other partitions) is the SDK's.
+ */
+export function directRoute(
+  options: RouteOptions,
+  regionKey: string,
+  fileExists: (path: string) => boolean = existsSync,
+): DirectRoute | undefined {
+  const { env } = options;
+  if (options.profile !== undefined || SDK_ONLY_SETTINGS.some((name) => env[name])) return undefined;
+  if (env.AWS_RETRY_MODE && env.AWS_RETRY_MODE !== 'standard') return undefined;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const home = env.HOME || env.USERPROFILE || homedir();
+  const configFile = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+  if (fileExists(configFile) || fileExists(credentialsFile)) return undefined;
+
+  const region = regionKey || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region || !REGION_NAME.test(region)) return undefined;
+  const endpoint = endpointFor(region, configuredEndpoint(options));
+  if (endpoint === undefined) return undefined;
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  return {
+    endpoint,
+    region,
+    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+  };
+}
+
+/** --endpoint-url, else the variables the SDK reads, in its order (empty counts as unset, as there). */
+export function configuredEndpoint(options: RouteOptions): string | undefined {
+  return (
+    options.endpointUrl ||
+    options.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ||
+    options.env.AWS_ENDPOINT_URL ||
+    undefined
+  );
+}
+
+function endpointFor(region: string, configured: string | undefined): URL | undefined {
+  if (configured !== undefined) {
+    try {
+      const url = new URL(configured);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const partition = PARTITIONS.find(({ regions }) => regions.test(region));
+  return partition === undefined
+    ? undefined
+    : new URL(`https://secretsmanager.${region}.${partition.dnsSuffix}`);
+}

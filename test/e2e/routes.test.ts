@@ -1,0 +1,121 @@
+// Both ways to Secrets Manager, side by side: withsecrets' own signed requests and the SDK give the child the same environment.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Emulator } from '../emulator/emulator.ts';
+import {
+  awsEnv,
+  EMPTY_AWS_CONFIG,
+  emulatorWith,
+  fixture,
+  NODE,
+  printedEnv,
+  ROUTES,
+  runBin,
+} from './harness.ts';
+
+const BINARY = new Uint8Array([0x66, 0x61, 0x6b, 0x65, 0x00, 0xff, 0x10]);
+
+describe('routes to Secrets Manager', () => {
+  let emulator: Emulator;
+  let scratch: string;
+  let otherRegionArn: string;
+  before(async () => {
+    emulator = await emulatorWith({
+      'route/text': 'FAKE-route-text-Hq2',
+      'route/json': { user: 'app', password: 'FAKE-route-pw-Zt7' },
+      'route/many/a': 'FAKE-route-many-a-Lp4',
+      'route/many/b': 'FAKE-route-many-b-Wd8',
+    });
+    emulator.createSecret('route/binary', BINARY);
+    otherRegionArn = emulator.createSecret('route/far', 'FAKE-route-far-Vn5', { region: 'eu-west-1' }).arn;
+    emulator.addCredentials({
+      accessKeyId: 'session-key',
+      secretAccessKey: 'session-secret',
+      sessionToken: 'tok-1',
+    });
+    scratch = mkdtempSync(join(tmpdir(), 'withsecrets-routes-'));
+  });
+  after(async () => {
+    rmSync(scratch, { recursive: true, force: true });
+    await emulator.close();
+  });
+
+  /** Who sent each request this run made: `direct` for withsecrets' own, `SDK` for the AWS SDK's. */
+  async function senders(args: readonly string[], env: Record<string, string>): Promise<string[]> {
+    emulator.clearCalls();
+    const result = await runBin([...args, '--', 'true'], env);
+    assert.equal(result.status, 0, result.stderr);
+    return [
+      ...new Set(
+        emulator.calls.map(({ userAgent = '' }) =>
+          userAgent.startsWith('withsecrets ') ? 'direct' : /aws-sdk-js/.test(userAgent) ? 'SDK' : userAgent,
+        ),
+      ),
+    ];
+  }
+
+  it('signs its own requests with keys in the environment and no AWS files, else leaves them to the SDK', async () => {
+    const one = ['-s', 'route/text'];
+    assert.deepEqual(await senders(one, awsEnv(emulator)), ['direct']);
+    assert.deepEqual(await senders(one, awsEnv(emulator, { AWS_CONFIG_FILE: EMPTY_AWS_CONFIG })), ['SDK']);
+    assert.deepEqual(
+      await senders(one, awsEnv(emulator, { AWS_USE_FIPS_ENDPOINT: 'false', AWS_PROFILE: '' })),
+      ['SDK'],
+    );
+
+    const credentials = join(scratch, 'credentials');
+    writeFileSync(credentials, '[ci]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    const { AWS_ACCESS_KEY_ID: _, AWS_SECRET_ACCESS_KEY: __, ...keyless } = awsEnv(emulator);
+    const withProfile = { ...keyless, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    assert.deepEqual(await senders([...one, '--profile', 'ci'], withProfile), ['SDK']);
+    assert.deepEqual(await senders(one, { ...withProfile, AWS_PROFILE: 'ci' }), ['SDK']);
+  });
+
+  it('takes session credentials from the environment on the direct route', async () => {
+    const env = awsEnv(emulator, {
+      AWS_ACCESS_KEY_ID: 'session-key',
+      AWS_SECRET_ACCESS_KEY: 'session-secret',
+      AWS_SESSION_TOKEN: 'tok-1',
+    });
+    assert.deepEqual(await senders(['-s', 'route/text'], env), ['direct']);
+  });
+
+  /** Each case as a function of the ARN of a secret in another region (known only once the emulator runs). */
+  const cases: readonly (readonly [string, (farArn: string) => string[]])[] = [
+    [
+      'a string, a JSON and a binary secret',
+      () => ['-s', 'route/text', '-s', 'route/json', '-s', 'route/binary'],
+    ],
+    [
+      'a wildcard, a JSON key and an ARN of another region',
+      (farArn) => ['-s', 'route/many/*', '-s', 'PW=route/json#password', '-s', `FAR=${farArn}`],
+    ],
+    ['a version stage', () => ['--version-stage', 'AWSCURRENT', '-s', 'route/text', '-s', 'route/json']],
+  ];
+  for (const [name, argsFor] of cases) {
+    it(`gives the child the same environment either way: ${name}`, async () => {
+      const resolved = argsFor(otherRegionArn);
+      const digests: Record<string, string | null>[] = [];
+      for (const route of ROUTES) {
+        emulator.clearCalls();
+        const result = await runBin(
+          [...resolved, '--', NODE, fixture('hygiene-env-digest.js')],
+          awsEnv(emulator, route.env),
+        );
+        assert.equal(result.status, 0, `${route.name}: ${result.stderr}`);
+        assert.ok(emulator.calls.length > 0);
+        digests.push(printedEnv(result.stdout));
+      }
+      const [direct, sdk] = digests;
+      assert.ok(direct !== undefined && sdk !== undefined);
+      // The two runs differ only in the config file they were given.
+      delete direct.AWS_CONFIG_FILE;
+      delete sdk.AWS_CONFIG_FILE;
+      assert.deepEqual(direct, sdk);
+      assert.ok(Object.keys(direct).length > Object.keys(awsEnv(emulator)).length, 'secrets were injected');
+    });
+  }
+});
