@@ -1,52 +1,93 @@
-// `npm run build`: one minified CommonJS file with the SDK and every dependency in it, then its V8 code cache.
+// `npm run build`: two minified CommonJS bundles (the CLI, and the AWS SDK it loads only when needed), their V8 caches.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = join(ROOT, 'dist');
-const BUNDLE_FILE = join(DIST, 'withsecrets.cjs');
-const CACHE_FILE = join(DIST, 'withsecrets.cache');
 const LICENSES_FILE = join(DIST, 'THIRD-PARTY-LICENSES.txt');
-/** Read back by bin/withsecrets.js, which takes the cache only when it was made for this build. */
+/** Read back by bin/withsecrets.js, which takes a bundle's cache only when it was made for that build. */
 const BUILD_MARK = '\n//# withsecrets-build=';
+/** The bundles, by the name bin/withsecrets.js loads them by (dist/NAME.cjs, dist/NAME.cache). */
+const BUNDLES = { withsecrets: 'src/main.ts', 'aws-sdk': 'src/build/sdk-entry.ts' } as const;
+const SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
+/** code-cache.cjs ends with this status when the SDK workloads did not load the SDK's bundle. */
+const SDK_NOT_LOADED = 3;
+
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // The SDK's ES builds tree-shake; its CommonJS builds are single files that cannot.
+  mainFields: ['module', 'main'],
+  minify: true,
+  // The SDK tells its own NoOpLogger by constructor.name; renaming classes would change what it logs.
+  keepNames: true,
+  legalComments: 'none',
+  metafile: true,
+  write: false,
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
+/**
+ * In the CLI's bundle, the SDK package becomes a stub that runs dist/aws-sdk.cjs through the bin's loader, with
+ * its own cache, on first use. Most runs never load it, and then pay nothing for its 0.35 MB of code and its cache.
+ * The stub's require is the bundle's own (createRequire of dist/withsecrets.cjs): it finds the running bin.
+ */
+const sdkFromItsBundle: Plugin = {
+  name: 'sdk-from-its-bundle',
+  setup(builder) {
+    builder.onResolve({ filter: /^@aws-sdk\/client-secrets-manager$/ }, () => ({
+      path: SDK_PACKAGE,
+      namespace: 'sdk-stub',
+    }));
+    builder.onResolve({ filter: /.*/, namespace: 'sdk-stub' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'sdk-stub' }, () => ({
+      contents: "module.exports = require('../bin/withsecrets.js').loadBundle('aws-sdk').exports;",
+      loader: 'js',
+    }));
+  },
+};
 
 async function main(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   // A cache left from an earlier build is never used (the build id differs), but it would be shipped.
-  rmSync(CACHE_FILE, { force: true });
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/main.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // The SDK's ES builds tree-shake; its CommonJS builds are single files that cannot.
-    mainFields: ['module', 'main'],
-    minify: true,
-    // The SDK tells its own NoOpLogger by constructor.name; renaming classes would change what it logs.
-    keepNames: true,
-    legalComments: 'none',
-    metafile: true,
-    write: false,
-    logLevel: 'warning',
-  });
-  const output = result.outputFiles[0];
-  if (output === undefined) throw new Error('esbuild wrote no output');
+  for (const name of Object.keys(BUNDLES)) rmSync(join(DIST, `${name}.cache`), { force: true });
+  const [cli, sdk] = await Promise.all([
+    build({ ...COMMON, entryPoints: [BUNDLES.withsecrets], plugins: [sdkFromItsBundle] }),
+    build({ ...COMMON, entryPoints: [BUNDLES['aws-sdk']] }),
+  ]);
+  // The stub must stand for every import of the SDK: its code belongs in one bundle, dist/aws-sdk.cjs.
+  const leaked = Object.keys(cli.metafile.inputs).find((input) =>
+    input.includes(`node_modules/${SDK_PACKAGE}/`),
+  );
+  if (leaked !== undefined) throw new Error(`the CLI's bundle holds the SDK itself: ${leaked}`);
+  writeBundle('withsecrets', cli.outputFiles);
+  writeBundle('aws-sdk', sdk.outputFiles);
+  writeFileSync(LICENSES_FILE, thirdPartyLicenses([cli.metafile, sdk.metafile]));
+  makeCodeCaches();
+}
+
+/** Writes dist/NAME.cjs with its build id (a hash of its code) on its last line. */
+function writeBundle(name: keyof typeof BUNDLES, outputFiles: { text: string }[]): void {
+  const output = outputFiles[0];
+  if (output === undefined) throw new Error(`esbuild wrote no output for ${name}`);
   const code = requireBuiltins(output.text);
   const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  writeFileSync(BUNDLE_FILE, `${code}${BUILD_MARK}${buildId}\n`);
-  writeFileSync(LICENSES_FILE, thirdPartyLicenses(result.metafile));
-  makeCodeCache();
+  writeFileSync(join(DIST, `${name}.cjs`), `${code}${BUILD_MARK}${buildId}\n`);
 }
 
 /**
- * The SDK loads a few Node built-ins with `import()`. bin/withsecrets.js compiles the bundle with vm.Script,
+ * The SDK loads a few Node built-ins with `import()`. bin/withsecrets.js compiles the bundles with vm.Script,
  * where `import()` fails without a loader callback (Node's default one exists only from 20.12), so they
  * become `require`: a built-in is the same module either way.
  */
@@ -60,10 +101,10 @@ function requireBuiltins(code: string): string {
   return rewritten;
 }
 
-/** The licence of every package in the bundle: it ships their code, so it ships their notices. */
-function thirdPartyLicenses(metafile: Metafile): string {
+/** The licence of every package in either bundle: they ship its code, so they ship its notices. */
+function thirdPartyLicenses(metafiles: readonly Metafile[]): string {
   const packages = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match?.[1] !== undefined) packages.add(match[1]);
   }
@@ -84,11 +125,11 @@ function thirdPartyLicenses(metafile: Metafile): string {
   const sections = [...byText].map(
     ([text, names]) => `${names.join('\n')}\n\n${text || '(no licence file)'}\n`,
   );
-  return `dist/withsecrets.cjs contains code from these packages.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
+  return `dist/withsecrets.cjs and dist/aws-sdk.cjs contain code from these packages.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
 }
 
 /** Runs src/build/code-cache.cjs in a plain node: V8 takes a cache only under the flags it was made with. */
-function makeCodeCache(): void {
+function makeCodeCaches(): void {
   const { NODE_OPTIONS: _dropped, ...env } = process.env;
   const made = spawnSync(process.execPath, [join(__dirname, 'code-cache.cjs')], {
     cwd: ROOT,
@@ -96,10 +137,14 @@ function makeCodeCache(): void {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
   });
-  if (made.status === 0 && existsSync(CACHE_FILE)) return;
-  // The bundle works without its cache (only slower to start), so a failure here must not fail the build.
+  // Unlike a missing loopback, this one is a bug: the rule for when a run needs the SDK changed, the workloads did not.
+  if (made.status === SDK_NOT_LOADED) throw new Error(`no V8 code caches made:\n${made.stderr}`);
+  const caches = Object.keys(BUNDLES).map((name) => join(DIST, `${name}.cache`));
+  if (made.status === 0 && caches.every((file) => existsSync(file))) return;
+  // The bundles work without their caches (only slower to start), so a failure here must not fail the build.
+  for (const file of caches) rmSync(file, { force: true });
   process.stderr.write(
-    `build: no V8 code cache, withsecrets will start slower (${made.error?.message ?? `exit ${made.status}`}):\n${made.stderr}\n`,
+    `build: no V8 code caches, withsecrets will start slower (${made.error?.message ?? `exit ${made.status}`}):\n${made.stderr}\n`,
   );
 }
 

@@ -1,11 +1,15 @@
-// Makes dist/withsecrets.cache at build time: runs the bundle through a typical fetch, then saves V8's compiled code.
+// Makes dist/withsecrets.cache and dist/aws-sdk.cache at build time: runs typical fetches, then saves V8's compiled code.
 'use strict';
 
 // Plain CommonJS run by a plain `node` (src/build/build.ts spawns it): V8 rejects a cache made under other flags.
-const { writeFileSync } = require('node:fs');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { loadBundle, CACHE_FILE } = require('../../bin/withsecrets.js');
+const loader = require('../../bin/withsecrets.js');
+
+/** src/build/build.ts fails the build on this status: the SDK workloads did not load the SDK's bundle. */
+const SDK_NOT_LOADED = 3;
 
 const REGION = 'us-east-1';
 const SECRETS = new Map([
@@ -74,27 +78,14 @@ function startServer() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function main() {
-  const server = await startServer();
-  const { port } = server.address();
-  const env = {
-    PATH: process.env.PATH ?? '',
-    AWS_ACCESS_KEY_ID: 'cache',
-    AWS_SECRET_ACCESS_KEY: 'cache',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
-    // The builder's own AWS files and instance role must not matter.
-    AWS_CONFIG_FILE: join(__dirname, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CACHE_REFERENCE: 'secretsmanager://cache/one',
-  };
-  // The SDK reads process.env itself; withsecrets reads io.env.
+/** The environment of a workload: the SDK reads process.env itself, withsecrets reads io.env; both get it. */
+function useEnv(env) {
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
   Object.assign(process.env, env);
+}
 
-  const { exports: withsecrets, script, buildId } = loadBundle({ useCache: false });
-  if (buildId === undefined) throw new Error('the bundle has no build id: build it with `npm run build`');
+async function runWorkloads(withsecrets, env) {
+  useEnv(env);
   let errors = '';
   const io = { env, stdout: { write: () => true }, stderr: { write: (text) => (errors += text) } };
   for (const argv of WORKLOADS) {
@@ -102,12 +93,63 @@ async function main() {
     if (exit.status !== 0)
       throw new Error(`workload ${argv.join(' ')} ended with ${JSON.stringify(exit)}: ${errors}`);
   }
-  server.close();
-  writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(buildId, 'latin1'), script.createCachedData()]));
+}
+
+function cacheOf({ buildId, script }) {
+  return Buffer.concat([Buffer.from(buildId, 'latin1'), script.createCachedData()]);
+}
+
+async function main() {
+  const server = await startServer();
+  const { port } = server.address();
+  const scratch = mkdtempSync(join(tmpdir(), 'withsecrets-cache-'));
+  try {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_ACCESS_KEY_ID: 'cache',
+      AWS_SECRET_ACCESS_KEY: 'cache',
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      // The builder's own AWS files and instance role must not matter.
+      AWS_CONFIG_FILE: join(__dirname, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CACHE_REFERENCE: 'secretsmanager://cache/one',
+    };
+    // An AWS config file that exists sends a run down the SDK's path (src/direct-route.ts); an empty one sets nothing.
+    const sdkConfig = join(scratch, 'config');
+    writeFileSync(sdkConfig, '');
+
+    loader.settings.useCache = false;
+    const cli = loader.loadBundle('withsecrets');
+    if (cli.buildId === undefined)
+      throw new Error('the bundle has no build id: build it with `npm run build`');
+    // Without an AWS config file first (most runs), then the same with one: the CLI's cache is made after both,
+    // so it holds the functions of either path (measured: no slower than one made after the first alone); the
+    // SDK's holds what its path ran.
+    await runWorkloads(cli.exports, env);
+    await runWorkloads(cli.exports, { ...env, AWS_CONFIG_FILE: sdkConfig });
+    const sdk = loader.loaded.get('aws-sdk');
+    if (sdk === undefined) {
+      process.stderr.write(
+        'code-cache: the workloads with an AWS config file did not load dist/aws-sdk.cjs: the rule for when a run ' +
+          'needs the SDK has changed, and src/build/code-cache.cjs must exercise the new one\n',
+      );
+      return SDK_NOT_LOADED;
+    }
+    if (sdk.buildId === undefined)
+      throw new Error('the SDK bundle has no build id: build it with `npm run build`');
+    writeFileSync(cli.cacheFile, cacheOf(cli));
+    writeFileSync(sdk.cacheFile, cacheOf(sdk));
+    return 0;
+  } finally {
+    server.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  (status) => process.exit(status),
   (error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

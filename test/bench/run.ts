@@ -10,6 +10,8 @@ import { type BenchCommand, findHyperfine, summarize, type Timings, timeCommands
 import { binOf, createWorkspace, MANY, MANY_PREFIX, ONE, startEmulatorProcess, TWENTY } from './workspace.ts';
 
 const REGION = 'us-east-1';
+/** The bundles bin/withsecrets.js loads, each with its own V8 code cache (src/build/build.ts). */
+const BUNDLES = ['withsecrets', 'aws-sdk'] as const;
 const USAGE = 'usage: npm run bench -- [--rounds N] [--runs N] [--rss-runs N] [--loop] [--quick]';
 
 interface Setting {
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every command must succeed before it is timed; withsecrets must really inject all 200; and is its cache taken? */
+/** Every command must succeed before it is timed; withsecrets must really inject all 200; and are its caches taken? */
 function checkCommands(
   commands: readonly BenchCommand[],
   settings: readonly Setting[],
@@ -170,10 +172,22 @@ function checkCommands(
   const variables = listed.stdout.split('\n').filter((line) => line.includes(' <- ')).length;
   if (variables !== MANY.length)
     throw new Error(`withsecrets listed ${variables} variables, not ${MANY.length}`);
-  const probe = `process.stdout.write(String(require(${JSON.stringify(bin)}).loadBundle().cacheUsed))`;
+  // Each bundle through the bin's loader, as a run loads it: the CLI's, and the SDK's (only the SDK path needs it).
+  const probe = `const { loadBundle } = require(${JSON.stringify(bin)});
+    process.stdout.write(JSON.stringify(${JSON.stringify(BUNDLES)}.map((name) => loadBundle(name).cacheUsed)))`;
   return settings.map((setting) => {
-    const used = spawnSync(process.execPath, ['-e', probe], { env: setting.env, encoding: 'utf8' }).stdout;
-    return `V8 code cache taken, ${setting.name}: ${used === 'true' ? 'yes' : `NO (${used || 'probe failed'})`}`;
+    const out = spawnSync(process.execPath, ['-e', probe], { env: setting.env, encoding: 'utf8' }).stdout;
+    let used: unknown;
+    try {
+      used = JSON.parse(out);
+    } catch {
+      used = undefined;
+    }
+    const taken = BUNDLES.map((name, index) => {
+      const one = Array.isArray(used) ? used[index] : undefined;
+      return `${name} ${one === true ? 'yes' : `NO (${one === false ? 'rejected or missing' : out || 'probe failed'})`}`;
+    });
+    return `V8 code caches taken, ${setting.name}: ${taken.join(', ')}`;
   });
 }
 

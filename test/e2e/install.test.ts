@@ -72,13 +72,14 @@ describe('the npm package', () => {
     const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed !== undefined);
     tarball = join(scratch, packed.filename);
-    // The bin, the bundle, and what npm always ships; no sources, tests, examples or docs.
+    // The bin, the bundles, and what npm always ships; no sources, tests, examples or docs.
     const files = packed.files.map((file) => file.path);
     for (const needed of [
       'LICENSE',
       'README.md',
       'bin/withsecrets.js',
       'dist/withsecrets.cjs',
+      'dist/aws-sdk.cjs',
       'package.json',
     ])
       assert.ok(files.includes(needed), `the package holds ${needed}: ${files.join(', ')}`);
@@ -141,6 +142,18 @@ describe('the npm package', () => {
     });
     assert.deepEqual(
       [result.status, result.stdout, result.stderr],
+      [0, `${realpathSync(tmpdir())} npm_FAKE_install_token\n`, ''],
+    );
+
+    // An AWS config file that exists sends the fetch down the SDK's path: dist/aws-sdk.cjs, loaded from the install.
+    const config = join(scratch, 'aws-config');
+    writeFileSync(config, '');
+    const viaSdk = await run([bin, '--no-mask', '-s', 'NPM_TOKEN=ci/npm', '--', NODE, ...SHOW], {
+      cwd: tmpdir(),
+      env: { ...env, AWS_CONFIG_FILE: config },
+    });
+    assert.deepEqual(
+      [viaSdk.status, viaSdk.stdout, viaSdk.stderr],
       [0, `${realpathSync(tmpdir())} npm_FAKE_install_token\n`, ''],
     );
   });

@@ -1,0 +1,7 @@
+// Entry of dist/aws-sdk.cjs: just what src/regional-clients.ts takes from the SDK, so esbuild leaves the rest out.
+export {
+  BatchGetSecretValueCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
