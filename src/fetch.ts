@@ -51,29 +51,31 @@ export class SecretsFetcher {
     const errors: WithsecretsError[] = [];
     const failures = new Map<string, WithsecretsError>();
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
+    const requested = new Set(unique.map(queryKey));
+    // Named secrets are fetched while wildcards are listed, so a silent endpoint costs one timeout, not two.
+    const fetching = [settledLater(this.#fetchQueries(unique, abortSignal))];
+    const matchQuery = (arn: string): SecretQuery => ({ id: arn, ...request.prefixVersion });
     const listed = new Map<string, { query: SecretQuery; label: string }[]>();
     const listing = request.prefixes.map(async (prefix) => {
       try {
-        const found = await this.#listByPrefix(prefix, abortSignal);
-        const entries = found.map(({ arn, name }) => ({
-          query: { id: arn, ...request.prefixVersion },
-          label: `${prefix}* (${name})`,
-        }));
-        listed.set(prefix, entries);
+        // Each page of matches is fetched as soon as it is listed, while the next page is listed.
+        const found = await this.#listByPrefix(prefix, abortSignal, (page) => {
+          const queries = page
+            .map(({ arn }) => matchQuery(arn))
+            .filter((query) => !requested.has(queryKey(query)));
+          for (const query of queries) requested.add(queryKey(query));
+          if (queries.length > 0) fetching.push(settledLater(this.#fetchQueries(queries, abortSignal)));
+        });
+        listed.set(
+          prefix,
+          found.map(({ arn, name }) => ({ query: matchQuery(arn), label: `${prefix}* (${name})` })),
+        );
       } catch (thrown) {
         errors.push(...toWithsecretsErrors(thrown));
       }
     });
-    // Named secrets are fetched while wildcards are listed, so a silent endpoint costs one timeout, not two.
-    const [named] = await Promise.all([this.#fetchQueries(unique, abortSignal), ...listing]);
-    const matched = [...listed.values()].flat();
-    const fetched = new Map([
-      ...named,
-      ...(await this.#fetchQueries(
-        matched.map(({ query }) => query),
-        abortSignal,
-      )),
-    ]);
+    await Promise.all(listing);
+    const fetched = new Map((await Promise.all(fetching)).flatMap((results) => [...results]));
     const resultOf = (query: SecretQuery) => fetched.get(queryKey(query)) ?? missingResult(query.id);
     const secrets = new Map<string, FetchedSecret>();
     for (const query of unique) {
@@ -95,8 +97,12 @@ export class SecretsFetcher {
     return { secrets, matches, failures, errors };
   }
 
-  /** The secrets whose name starts with `prefix` (case-sensitive), in name order. */
-  async #listByPrefix(prefix: string, abortSignal: AbortSignal): Promise<{ name: string; arn: string }[]> {
+  /** The secrets whose name starts with `prefix` (case-sensitive), in name order; `onPage` sees each page's. */
+  async #listByPrefix(
+    prefix: string,
+    abortSignal: AbortSignal,
+    onPage: (matches: readonly { name: string; arn: string }[]) => void,
+  ): Promise<{ name: string; arn: string }[]> {
     const { api, context } = await this.#clients.forId(prefix, 'secretsmanager:ListSecrets');
     const found: { name: string; arn: string }[] = [];
     let nextToken: string | undefined;
@@ -109,11 +115,14 @@ export class SecretsFetcher {
         .catch((error: unknown) => {
           throw fromAwsError(error, { ...context, secretId: `${prefix}*` });
         });
+      const matches: { name: string; arn: string }[] = [];
       for (const entry of page.SecretList ?? []) {
         // AWS's name filter is case-insensitive and matches words; the contract is an exact prefix.
         if (entry.Name?.startsWith(prefix) && entry.ARN !== undefined)
-          found.push({ name: entry.Name, arn: entry.ARN });
+          matches.push({ name: entry.Name, arn: entry.ARN });
       }
+      found.push(...matches);
+      onPage(matches);
       nextToken = page.NextToken;
     } while (nextToken !== undefined);
     if (found.length === 0) throw noMatch(prefix, context.region);
@@ -251,6 +260,12 @@ function relabel(error: WithsecretsError, id: string, label: string): Withsecret
     cause: error,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
   });
+}
+
+/** The same promise, marked as handled: it is awaited only later, and an early rejection must not count as unhandled. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
