@@ -90,11 +90,12 @@ async function pipeline(
   }
   const invocation = parsed.invocation;
   const selection = selectSecrets(invocation, io.env);
-  const fetcher = needsAws(selection) ? await createFetcher(invocation, io.env) : undefined;
+  const fetches = needsAws(selection);
+  // The output's pipes need no secret: the process that makes them starts first and runs while the fetch is in
+  // flight, so that they are ready when the values come back.
+  let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
+  const fetcher = fetches ? await createFetcher(invocation, io.env) : undefined;
   const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
-
-  // The output's pipes need no secret: they are made while the fetch is in flight.
-  let earlyOutput = fetcher !== undefined && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   let first: Round;
   try {
     first = await refetch(signals.abortSignal);
@@ -113,7 +114,7 @@ async function pipeline(
   };
   const launch = async (round: Round) => {
     const mask = maskFor(round);
-    const output = earlyOutput ?? (mask.patternCount > 0 ? prepareChildOutput(invocation) : undefined);
+    const output = earlyOutput ?? (mask.isEmpty ? undefined : prepareChildOutput(invocation));
     earlyOutput = undefined;
     return { env: round.env, output: wireChildOutput(mask, await output) };
   };

@@ -23,7 +23,8 @@ const DEFAULT_LONG_HOLD_MS = 1000;
  */
 export class MaskStream extends Transform {
   #mask: CompiledMask;
-  #scanner: MaskScanner;
+  /** Made with the first bytes that need masking, so that the mask is compiled only then. */
+  #scanner: MaskScanner | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #shortHoldMs: number;
   readonly #longHoldMs: number;
@@ -31,14 +32,13 @@ export class MaskStream extends Transform {
   constructor(mask: CompiledMask, options: MaskStreamOptions = {}) {
     super();
     this.#mask = mask;
-    this.#scanner = new MaskScanner(mask.automaton);
     this.#shortHoldMs = options.shortHoldMs ?? DEFAULT_SHORT_HOLD_MS;
     this.#longHoldMs = options.longHoldMs ?? DEFAULT_LONG_HOLD_MS;
   }
 
   /** Bytes received and not yet emitted: never more than the longest pattern minus one. */
   get heldLength(): number {
-    return this.#scanner.heldLength;
+    return this.#scanner?.heldLength ?? 0;
   }
 
   /**
@@ -47,6 +47,7 @@ export class MaskStream extends Transform {
    */
   setMask(mask: CompiledMask): void {
     this.#mask = mask;
+    if (this.#scanner === undefined) return;
     const out: Uint8Array[] = [];
     this.#scanner.setAutomaton(mask.automaton, out);
     if (this.destroyed) return;
@@ -55,10 +56,11 @@ export class MaskStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.#mask.patternCount === 0 && this.#scanner.partialLength === 0) {
+    if (this.#mask.isEmpty && (this.#scanner?.partialLength ?? 0) === 0) {
       callback(null, chunk);
       return;
     }
+    this.#scanner ??= new MaskScanner(this.#mask.automaton);
     const out: Uint8Array[] = [];
     this.#scanner.write(chunk, out);
     this.#pushAll(out);
@@ -69,7 +71,7 @@ export class MaskStream extends Transform {
   override _flush(callback: TransformCallback): void {
     this.#cancelRelease();
     const out: Uint8Array[] = [];
-    this.#scanner.release(out);
+    this.#scanner?.release(out);
     this.#pushAll(out);
     callback();
   }
@@ -88,13 +90,14 @@ export class MaskStream extends Transform {
   /** Restarts the quiet period; every new chunk, and every swap of masks, calls it. */
   #scheduleRelease(): void {
     this.#cancelRelease();
-    if (this.#scanner.heldLength === 0) return;
-    const delay = this.#scanner.partialLength < this.#mask.minLength ? this.#shortHoldMs : this.#longHoldMs;
+    const scanner = this.#scanner;
+    if (scanner === undefined || scanner.heldLength === 0) return;
+    const delay = scanner.partialLength < this.#mask.minLength ? this.#shortHoldMs : this.#longHoldMs;
     this.#releaseTimer = setTimeout(() => {
       this.#releaseTimer = undefined;
       if (this.destroyed || this.writableFinished) return;
       const out: Uint8Array[] = [];
-      this.#scanner.release(out);
+      scanner.release(out);
       this.#pushAll(out);
     }, delay);
   }

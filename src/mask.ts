@@ -1,7 +1,7 @@
 // The masker's entry point: compile the secret values once, then mask text, bytes or a whole stream with them.
 
 import { type Automaton, buildAutomaton } from './mask-automaton.ts';
-import { maskForms } from './mask-forms.ts';
+import { countCharacters, maskForms } from './mask-forms.ts';
 import { MaskScanner } from './mask-scanner.ts';
 
 export { createMaskStream, MaskStream, type MaskStreamOptions } from './mask-stream.ts';
@@ -11,19 +11,52 @@ export interface CompileMaskOptions {
   readonly minLength: number;
 }
 
-/** The values to mask, in every encoded form, compiled into one automaton. Holds no printable secret. */
+/**
+ * The values to mask, in every encoded form, compiled into one automaton. Holds no printable secret.
+ * The forms and the automaton are made on first use: hundreds of values take milliseconds to compile, which
+ * a child that prints nothing never needs, and which otherwise no longer delay the child's start.
+ */
 export class CompiledMask {
   readonly minLength: number;
-  /** Distinct byte patterns (values and their encoded forms); 0 for a mask that matches nothing. */
-  readonly patternCount: number;
-  readonly maxPatternLength: number;
-  readonly automaton: Automaton;
+  /** True when no value is long enough to mask: then nothing is ever compiled. */
+  readonly isEmpty: boolean;
+  readonly #values: readonly string[];
+  #patterns: Buffer[] | undefined;
+  #automaton: Automaton | undefined;
 
-  constructor(automaton: Automaton, patternCount: number, minLength: number) {
-    this.automaton = automaton;
-    this.patternCount = patternCount;
+  constructor(values: readonly string[], minLength: number) {
+    this.#values = values;
     this.minLength = minLength;
-    this.maxPatternLength = automaton.maxPatternLength;
+    this.isEmpty = !values.some((value) => countCharacters(value) >= minLength);
+  }
+
+  /** Distinct byte patterns (values and their encoded forms); 0 for a mask that matches nothing. */
+  get patternCount(): number {
+    return this.#compiledPatterns().length;
+  }
+
+  get maxPatternLength(): number {
+    return this.automaton.maxPatternLength;
+  }
+
+  get automaton(): Automaton {
+    this.#automaton ??= buildAutomaton(this.#compiledPatterns());
+    return this.#automaton;
+  }
+
+  #compiledPatterns(): Buffer[] {
+    if (this.#patterns !== undefined) return this.#patterns;
+    const seen = new Set<string>();
+    const patterns: Buffer[] = [];
+    for (const value of this.#values) {
+      for (const form of maskForms(value, this.minLength)) {
+        if (seen.has(form)) continue;
+        seen.add(form);
+        patterns.push(Buffer.from(form, 'utf8'));
+      }
+    }
+    this.#patterns = patterns;
+    return patterns;
   }
 
   /** The automaton's tables spell out the secrets: never print them. */
@@ -37,29 +70,20 @@ export class CompiledMask {
 }
 
 /**
- * Compiles every value (and its encoded forms, see mask-forms.ts) into one mask. Values shorter than
- * `minLength` characters are skipped; an empty list gives a mask that matches nothing.
+ * The mask of every value (and its encoded forms, see mask-forms.ts), compiled when first used. Values
+ * shorter than `minLength` characters are skipped; an empty list gives a mask that matches nothing.
  */
 export function compileMask(values: readonly string[], options: CompileMaskOptions): CompiledMask {
   const { minLength } = options;
   if (!Number.isInteger(minLength) || minLength < 0) {
     throw new RangeError('mask minLength must be a whole number of characters, 0 or more');
   }
-  const seen = new Set<string>();
-  const patterns: Buffer[] = [];
-  for (const value of values) {
-    for (const form of maskForms(value, minLength)) {
-      if (seen.has(form)) continue;
-      seen.add(form);
-      patterns.push(Buffer.from(form, 'utf8'));
-    }
-  }
-  return new CompiledMask(buildAutomaton(patterns), patterns.length, minLength);
+  return new CompiledMask([...values], minLength);
 }
 
 /** Masks a complete byte sequence: every occurrence (overlapping ones merged) becomes `***`. */
 export function maskBytes(mask: CompiledMask, bytes: Uint8Array): Buffer {
-  if (mask.patternCount === 0) return Buffer.from(bytes);
+  if (mask.isEmpty) return Buffer.from(bytes);
   const out: Uint8Array[] = [];
   const scanner = new MaskScanner(mask.automaton);
   scanner.write(bytes, out);
@@ -73,6 +97,6 @@ export function maskBytes(mask: CompiledMask, bytes: Uint8Array): Buffer {
  * has no UTF-8 form, comes back as U+FFFD.)
  */
 export function maskText(mask: CompiledMask, text: string): string {
-  if (mask.patternCount === 0) return text;
+  if (mask.isEmpty) return text;
   return maskBytes(mask, Buffer.from(text, 'utf8')).toString('utf8');
 }

@@ -1,7 +1,7 @@
 // Real pipes for the child's stdout and stderr (Node only offers socketpairs), and one for both under `>log 2>&1`.
 import { execFile } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ export async function openOutputPipes(count: number): Promise<OutputPipe[] | und
     for (const fd of opened) closeQuietly(fd);
     return undefined;
   } finally {
-    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+    if (directory !== undefined) removeDirectory(directory);
   }
 }
 
@@ -67,6 +67,15 @@ function makeFifos(paths: readonly string[]): Promise<void> {
       error === null ? resolve() : reject(error),
     );
   });
+}
+
+/** Empty once every FIFO is unlinked; only a failure leaves one behind (rmSync's recursion costs a module load). */
+function removeDirectory(directory: string): void {
+  try {
+    rmdirSync(directory);
+  } catch {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 function closeQuietly(fd: number): void {

@@ -89,12 +89,27 @@ describe('maskText', () => {
   it('treats a mask of no values as the identity', () => {
     const empty = compileMask([], { minLength: 4 });
     assert.equal(empty.patternCount, 0);
+    assert.equal(empty.isEmpty, true);
     assert.equal(maskText(empty, 'fake-secret'), 'fake-secret');
     assert.deepEqual(maskBytes(empty, Buffer.from([0xff, 0x00, 0xfe])), Buffer.from([0xff, 0x00, 0xfe]));
   });
 });
 
 describe('minLength', () => {
+  it('calls a mask empty exactly when no value is long enough, counting characters, not UTF-16 units', () => {
+    const cases: [string[], number, boolean][] = [
+      [['xyz'], 4, true],
+      [['xyz', 'wxyz'], 4, false],
+      [['\u{1F511}\u{1F511}\u{1F511}'], 4, true],
+      [['\u{1F511}\u{1F511}\u{1F511}'], 3, false],
+    ];
+    for (const [values, minLength, isEmpty] of cases) {
+      const mask = compileMask(values, { minLength });
+      assert.equal(mask.isEmpty, isEmpty, `${values.length} value(s) at ${minLength}`);
+      assert.equal(mask.patternCount === 0, isEmpty);
+    }
+  });
+
   it('skips a 3-character value at the default 4 and masks it at 3', () => {
     assert.equal(maskText(compileMask(['xyz'], { minLength: 4 }), 'a xyz b'), 'a xyz b');
     assert.equal(maskText(compileMask(['xyz'], { minLength: 3 }), 'a xyz b'), 'a *** b');
