@@ -1,5 +1,6 @@
 // Turns argv and WITHSECRETS_* variables into one typed invocation; no I/O, so it is tested as a pure function.
-import yargs from 'yargs/yargs';
+import type yargsFactory from 'yargs/yargs';
+import parseArguments from 'yargs-parser';
 import { WithsecretsError } from './errors.ts';
 import { isValidVariableName } from './names.ts';
 import type { OnChange } from './option-values.ts';
@@ -89,6 +90,7 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
+export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 type RawValue = string | number | boolean | string[] | undefined;
 
 /** Parses argv (without node and script) and the environment's WITHSECRETS_* variables. */
@@ -100,12 +102,12 @@ export async function parseCommandLine(
   const ownArgs = dashDash === -1 ? [...argv] : argv.slice(0, dashDash);
   const command = dashDash === -1 ? [] : argv.slice(dashDash + 1);
 
-  const parser = buildParser(ownArgs);
   if (ownArgs.includes('--help') || ownArgs.includes('-h'))
-    return { kind: 'help', text: await parser.getHelp() };
+    return { kind: 'help', text: await buildParser(ownArgs).getHelp() };
   if (ownArgs.includes('--version')) return { kind: 'version' };
 
-  const parsed = parser.parseSync();
+  // yargs' own parser decides a well-formed command line; anything else gets yargs' strict checks and messages.
+  const parsed = quickParse(ownArgs) ?? fullParse(ownArgs);
   const stray = parsed._.map(String);
   if (stray.length > 0 || dashDash === -1 || command.length === 0) {
     const got = stray.length > 0 ? `unexpected "${stray[0]}" before "--"` : 'no command given';
@@ -121,7 +123,46 @@ export async function parseCommandLine(
   return { kind: 'run', invocation: toInvocation(value, command) };
 }
 
+/**
+ * The options as yargs hands them to yargs-parser, the parser inside yargs: the same configuration gives the same
+ * values (test/unit/cli.test.ts compares the two on a corpus of command lines).
+ */
+const PARSER_OPTIONS = {
+  alias: { secret: ['s'] },
+  array: ['secret', 'mask-exclude'],
+  narg: { secret: 1, 'mask-exclude': 1 },
+  boolean: ['override', 'dry-run', 'resolve-env', 'resolve-arns', 'mask'],
+  number: ['mask-min-length'],
+  string: Object.keys(OPTIONS).filter((name) => OPTIONS[name as OptionName].type === 'string'),
+  configuration: { 'boolean-negation': true, 'camel-case-expansion': true, 'dot-notation': false },
+};
+
+/** Every key yargs-parser may set for our options: names, their camelCase forms and aliases. */
+const KNOWN_KEYS = new Set(['_', ...Object.keys(OPTIONS).flatMap((name) => [name, camelCase(name)]), 's']);
+
+export type ParsedArguments = { readonly _: readonly (string | number)[] } & Readonly<
+  Record<string, unknown>
+>;
+
+/**
+ * The arguments parsed by yargs-parser alone, without building yargs (most of the parsing time at start-up);
+ * undefined for anything yargs' strict mode would refuse, which fullParse then reports in its words.
+ */
+export function quickParse(args: readonly string[]): ParsedArguments | undefined {
+  const result = parseArguments.detailed([...args], PARSER_OPTIONS);
+  if (result.error !== null) return undefined;
+  for (const key of Object.keys(result.argv)) if (!KNOWN_KEYS.has(key)) return undefined;
+  return result.argv;
+}
+
+/** The arguments parsed by yargs with its strict checks: usage errors come from here. */
+export function fullParse(args: readonly string[]): ParsedArguments {
+  return buildParser([...args]).parseSync();
+}
+
 function buildParser(args: string[]) {
+  // Loaded only for --help and for command lines quickParse declines: building yargs costs milliseconds.
+  const yargs = require('yargs/yargs') as typeof yargsFactory;
   return yargs(args)
     .scriptName('withsecrets')
     .usage(
