@@ -1,5 +1,5 @@
 // Real pipes for the child's stdout and stderr (Node only offers socketpairs), and one for both under `>log 2>&1`.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, constants, mkdtempSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { connect, createServer, Socket } from 'node:net';
@@ -62,9 +62,16 @@ export async function connectSharedOutput(): Promise<OutputPipe | undefined> {
 function makeFifos(paths: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // Only PATH: the secrets are never in withsecrets' own environment, but nothing else is needed either.
+    // No stdio: pipes to a program that prints nothing on success would only cost time at every start.
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    execFile('mkfifo', ['-m', '600', ...paths], { env, timeout: MKFIFO_TIMEOUT_MS }, (error) =>
-      error === null ? resolve() : reject(error),
+    const child = spawn('mkfifo', ['-m', '600', ...paths], {
+      env,
+      stdio: 'ignore',
+      timeout: MKFIFO_TIMEOUT_MS,
+    });
+    child.once('error', reject);
+    child.once('exit', (status) =>
+      status === 0 ? resolve() : reject(new Error(`mkfifo ended with ${status}`)),
     );
   });
 }
