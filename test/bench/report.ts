@@ -8,6 +8,7 @@ export const LABELS = {
   twenty: 'withsecrets, 20 secrets named',
   manyPrefix: 'withsecrets, 200 secrets by prefix',
   manyNamed: 'withsecrets, 200 secrets named',
+  oneViaSdk: 'withsecrets, 1 secret, through the SDK (env AWS_CONFIG_FILE=empty file)',
   dotenvxOne: 'dotenvx run, 1 variable',
   dotenvxMany: 'dotenvx run, 200 variables',
   dotenvOne: 'dotenv-cli, 1 variable',

@@ -1,5 +1,6 @@
 // `npm run bench`: start-up time and peak RSS of withsecrets beside node and its peers, as docs/performance.md quotes.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
     }
 
     const node = process.execPath;
+    const sdkConfig = join(workspace.dir, 'empty-aws-config');
+    writeFileSync(sdkConfig, '');
     const withsecrets = (...args: string[]) => [node, workspace.bin, ...args, '--', 'true'];
     const named = (names: readonly string[]) => names.flatMap((name) => ['-s', name]);
     const dotenvx = binOf('@dotenvx/dotenvx', 'dotenvx');
@@ -87,6 +90,12 @@ async function main(): Promise<void> {
       { label: LABELS.twenty, argv: withsecrets(...named(TWENTY)) },
       { label: LABELS.manyPrefix, argv: withsecrets('-s', `${MANY_PREFIX}*`) },
       { label: LABELS.manyNamed, argv: withsecrets(...named(MANY)) },
+      // An AWS config file that exists, even empty, sends a run through the SDK (src/direct-route.ts). hyperfine
+      // gives all commands one environment, so `env` sets it: its exec adds about a millisecond.
+      {
+        label: LABELS.oneViaSdk,
+        argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('-s', ONE)],
+      },
       { label: LABELS.dotenvxOne, argv: [node, dotenvx, 'run', '-f', workspace.envOne, '--', 'true'] },
       { label: LABELS.dotenvxMany, argv: [node, dotenvx, 'run', '-f', workspace.envMany, '--', 'true'] },
       { label: LABELS.dotenvOne, argv: [node, dotenv, '-e', workspace.envOne, '--', 'true'] },
