@@ -17,6 +17,7 @@ import {
   fixture,
   NODE,
   printedEnv,
+  ROUTES,
   runBin,
   startBin,
   track,
@@ -313,44 +314,45 @@ describe('nothing leaks', () => {
   ];
 
   describe('in every message', { concurrency: 4 }, () => {
-    for (const [index, row] of ERROR_CASES.entries()) {
-      it(`${row.name}: ${row.expectCode?.source ?? 'no error'}, no secret in stdout or stderr`, async () => {
-        const emulator = await seededEmulator();
-        try {
-          const marker = join(scratch, `ran-${index}`);
-          const extra = row.setup?.(emulator) ?? {};
-          const env = Object.fromEntries(
-            Object.entries({ ...awsEnv(emulator), ...extra, ...row.env }).filter(
-              (entry): entry is [string, string] => entry[1] !== undefined,
-            ),
-          );
-          const command = row.command ?? [
-            NODE,
-            '-e',
-            `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
-          ];
-          const dashDash = row.command?.length === 0 ? [] : ['--'];
-          const result = await runBin(['--no-mask', ...row.args, ...dashDash, ...command], env);
+    for (const route of ROUTES)
+      for (const [index, row] of ERROR_CASES.entries()) {
+        it(`${route.name}: ${row.name}: ${row.expectCode?.source ?? 'no error'}, no secret in stdout or stderr`, async () => {
+          const emulator = await seededEmulator();
+          try {
+            const marker = join(scratch, `ran-${route.name}-${index}`);
+            const extra = row.setup?.(emulator) ?? {};
+            const env = Object.fromEntries(
+              Object.entries({ ...awsEnv(emulator, route.env), ...extra, ...row.env }).filter(
+                (entry): entry is [string, string] => entry[1] !== undefined,
+              ),
+            );
+            const command = row.command ?? [
+              NODE,
+              '-e',
+              `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+            ];
+            const dashDash = row.command?.length === 0 ? [] : ['--'];
+            const result = await runBin(['--no-mask', ...row.args, ...dashDash, ...command], env);
 
-          assert.equal(result.status, row.status ?? 125, result.stderr);
-          assert.deepEqual(findLeaks(result.stdout), [], 'stdout holds a secret');
-          assert.deepEqual(findLeaks(result.stderr), [], 'stderr holds a secret');
-          assert.equal(existsSync(marker), false, 'the command ran');
-          if (row.expectCode === null) {
-            assert.equal(result.stderr, '');
-            return;
+            assert.equal(result.status, row.status ?? 125, result.stderr);
+            assert.deepEqual(findLeaks(result.stdout), [], 'stdout holds a secret');
+            assert.deepEqual(findLeaks(result.stderr), [], 'stderr holds a secret');
+            assert.equal(existsSync(marker), false, 'the command ran');
+            if (row.expectCode === null) {
+              assert.equal(result.stderr, '');
+              return;
+            }
+            const lines = result.stderr.split('\n').filter((line) => line !== '');
+            assert.ok(lines.length > 0, 'no error line');
+            for (const line of lines) {
+              assert.match(line, /^withsecrets: \[[A-Z_]+\] /, 'every stderr line is one of withsecrets');
+              assert.match(line, row.expectCode);
+            }
+          } finally {
+            await emulator.close();
           }
-          const lines = result.stderr.split('\n').filter((line) => line !== '');
-          assert.ok(lines.length > 0, 'no error line');
-          for (const line of lines) {
-            assert.match(line, /^withsecrets: \[[A-Z_]+\] /, 'every stderr line is one of withsecrets');
-            assert.match(line, row.expectCode);
-          }
-        } finally {
-          await emulator.close();
-        }
-      });
-    }
+        });
+      }
   });
 
   describe('outside the messages', () => {
@@ -423,102 +425,103 @@ describe('nothing leaks', () => {
       }
     });
 
-    it('writes no secret byte and opens no file for writing, under strace', async (t) => {
-      const unusable = whyStraceIsUnusable();
-      if (unusable !== undefined) {
-        t.skip(unusable);
-        return;
-      }
-      const dir = mkdtempSync(join(tmpdir(), 'withsecrets-strace-'));
-      try {
-        const expectations = [
-          `HYG_PLAIN=${sha256(PLAIN)}`,
-          `USER=${sha256(USER)}`,
-          `PASSWORD=${sha256(PASSWORD)}`,
-          `HYG_BINARY=${sha256(BINARY_VALUE)}`,
-          `DB_PASSWORD=${sha256(PASSWORD)}`,
-        ];
-        // The child prints nothing: every byte written in withsecrets' process is withsecrets' own.
-        const result = await runStraced(
-          join(dir, 'trace'),
-          [...WITH_VALUES, '--', NODE, fixture('hygiene-expect.js'), ...expectations],
-          { ...awsEnv(emulator), ...REFERENCE },
-        );
-        assert.equal(result.status, 0, `the child did not get its secrets: ${result.stderr}`);
-        assert.equal(result.stdout + result.stderr, '');
-
-        const trace = readTrace(dir);
-        const own = trace.files.filter((file) => file.tgid === trace.root);
-        const others = trace.files.filter((file) => file.tgid !== trace.root);
-        // Controls: the child is told apart from withsecrets, and withsecrets' request is seen and decoded.
-        assert.ok(
-          others.some((file) => file.lines.some((line) => isExecOf(line, 'hygiene-expect.js'))),
-          'the child was not found in the trace',
-        );
-        const ownWrites = own.flatMap((file) => file.writes);
-        assert.ok(
-          ownWrites.some((write) => write.data.includes('secretsmanager.BatchGetSecretValue')),
-          "withsecrets' request was not seen",
-        );
-
-        assert.deepEqual(
-          own.flatMap((file) => file.truncated),
-          [],
-          'strace cut some writes short: raise -s',
-        );
-        const leaks = ownWrites.flatMap((write) =>
-          findLeaks(write.data).map((label) => `fd ${write.fd}: ${label}`),
-        );
-        // A value split over two writes to one fd: search each fd's bytes joined, per thread, too.
-        for (const file of own) {
-          const byFd = new Map<number, Buffer[]>();
-          for (const write of file.writes) byFd.set(write.fd, [...(byFd.get(write.fd) ?? []), write.data]);
-          for (const [fd, chunks] of byFd) {
-            leaks.push(...findLeaks(Buffer.concat(chunks)).map((label) => `fd ${fd} joined: ${label}`));
-          }
+    for (const route of ROUTES)
+      it(`${route.name}: writes no secret byte and opens no file for writing, under strace`, async (t) => {
+        const unusable = whyStraceIsUnusable();
+        if (unusable !== undefined) {
+          t.skip(unusable);
+          return;
         }
-        assert.deepEqual([...new Set(leaks)], [], 'withsecrets wrote a secret');
-        const opens = own.flatMap((file) =>
-          file.lines.filter((line) => /^(open|openat|openat2|creat)\(/.test(line)),
-        );
-        t.diagnostic(
-          `withsecrets: ${own.length} threads, ${ownWrites.length} writes, ${opens.length} opens; child: ${others.length} threads`,
-        );
-        /*
-         * The one exception: named pipes (FIFOs) that withsecrets' own process tree made, and that withsecrets
-         * unlinked, carry the command's output to the masker (src/output-pipes.ts). What flows through a pipe
-         * never reaches the disk. Any other open that could write is a failure.
-         */
-        const commandTgids = new Set(
-          others
-            .filter((file) => file.lines.some((line) => isExecOf(line, 'hygiene-expect.js')))
-            .map((file) => file.tgid),
-        );
-        const tree = trace.files.filter((file) => !commandTgids.has(file.tgid));
-        const fifos = new Set(
-          tree.flatMap((file) => file.made.filter((node) => node.fifo).map((node) => node.path)),
-        );
-        const unlinked = new Set(own.flatMap((file) => file.removed));
-        const isOwnPipe = (open: TracedOpen) =>
-          fifos.has(open.path) && unlinked.has(open.path) && !/O_CREAT|O_TRUNC|O_APPEND/.test(open.flags);
-        const writableOpens = own.flatMap((file) => file.writableOpens);
-        t.diagnostic(`named pipes opened for writing: ${writableOpens.filter(isOwnPipe).length}`);
-        assert.deepEqual(
-          writableOpens.filter((open) => !isOwnPipe(open)).map((open) => `${open.path} ${open.flags}`),
-          [],
-          'withsecrets opened a file for writing',
-        );
-        // Nothing is left behind: every directory or node that withsecrets' tree made is removed again.
-        const removed = new Set(tree.flatMap((file) => file.removed));
-        assert.deepEqual(
-          tree.flatMap((file) => file.made.map((node) => node.path)).filter((path) => !removed.has(path)),
-          [],
-          'withsecrets left files behind',
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+        const dir = mkdtempSync(join(tmpdir(), 'withsecrets-strace-'));
+        try {
+          const expectations = [
+            `HYG_PLAIN=${sha256(PLAIN)}`,
+            `USER=${sha256(USER)}`,
+            `PASSWORD=${sha256(PASSWORD)}`,
+            `HYG_BINARY=${sha256(BINARY_VALUE)}`,
+            `DB_PASSWORD=${sha256(PASSWORD)}`,
+          ];
+          // The child prints nothing: every byte written in withsecrets' process is withsecrets' own.
+          const result = await runStraced(
+            join(dir, 'trace'),
+            [...WITH_VALUES, '--', NODE, fixture('hygiene-expect.js'), ...expectations],
+            { ...awsEnv(emulator, route.env), ...REFERENCE },
+          );
+          assert.equal(result.status, 0, `the child did not get its secrets: ${result.stderr}`);
+          assert.equal(result.stdout + result.stderr, '');
+
+          const trace = readTrace(dir);
+          const own = trace.files.filter((file) => file.tgid === trace.root);
+          const others = trace.files.filter((file) => file.tgid !== trace.root);
+          // Controls: the child is told apart from withsecrets, and withsecrets' request is seen and decoded.
+          assert.ok(
+            others.some((file) => file.lines.some((line) => isExecOf(line, 'hygiene-expect.js'))),
+            'the child was not found in the trace',
+          );
+          const ownWrites = own.flatMap((file) => file.writes);
+          assert.ok(
+            ownWrites.some((write) => write.data.includes('secretsmanager.BatchGetSecretValue')),
+            "withsecrets' request was not seen",
+          );
+
+          assert.deepEqual(
+            own.flatMap((file) => file.truncated),
+            [],
+            'strace cut some writes short: raise -s',
+          );
+          const leaks = ownWrites.flatMap((write) =>
+            findLeaks(write.data).map((label) => `fd ${write.fd}: ${label}`),
+          );
+          // A value split over two writes to one fd: search each fd's bytes joined, per thread, too.
+          for (const file of own) {
+            const byFd = new Map<number, Buffer[]>();
+            for (const write of file.writes) byFd.set(write.fd, [...(byFd.get(write.fd) ?? []), write.data]);
+            for (const [fd, chunks] of byFd) {
+              leaks.push(...findLeaks(Buffer.concat(chunks)).map((label) => `fd ${fd} joined: ${label}`));
+            }
+          }
+          assert.deepEqual([...new Set(leaks)], [], 'withsecrets wrote a secret');
+          const opens = own.flatMap((file) =>
+            file.lines.filter((line) => /^(open|openat|openat2|creat)\(/.test(line)),
+          );
+          t.diagnostic(
+            `withsecrets: ${own.length} threads, ${ownWrites.length} writes, ${opens.length} opens; child: ${others.length} threads`,
+          );
+          /*
+           * The one exception: named pipes (FIFOs) that withsecrets' own process tree made, and that withsecrets
+           * unlinked, carry the command's output to the masker (src/output-pipes.ts). What flows through a pipe
+           * never reaches the disk. Any other open that could write is a failure.
+           */
+          const commandTgids = new Set(
+            others
+              .filter((file) => file.lines.some((line) => isExecOf(line, 'hygiene-expect.js')))
+              .map((file) => file.tgid),
+          );
+          const tree = trace.files.filter((file) => !commandTgids.has(file.tgid));
+          const fifos = new Set(
+            tree.flatMap((file) => file.made.filter((node) => node.fifo).map((node) => node.path)),
+          );
+          const unlinked = new Set(own.flatMap((file) => file.removed));
+          const isOwnPipe = (open: TracedOpen) =>
+            fifos.has(open.path) && unlinked.has(open.path) && !/O_CREAT|O_TRUNC|O_APPEND/.test(open.flags);
+          const writableOpens = own.flatMap((file) => file.writableOpens);
+          t.diagnostic(`named pipes opened for writing: ${writableOpens.filter(isOwnPipe).length}`);
+          assert.deepEqual(
+            writableOpens.filter((open) => !isOwnPipe(open)).map((open) => `${open.path} ${open.flags}`),
+            [],
+            'withsecrets opened a file for writing',
+          );
+          // Nothing is left behind: every directory or node that withsecrets' tree made is removed again.
+          const removed = new Set(tree.flatMap((file) => file.removed));
+          assert.deepEqual(
+            tree.flatMap((file) => file.made.map((node) => node.path)).filter((path) => !removed.has(path)),
+            [],
+            'withsecrets left files behind',
+          );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
   });
 
   /*
