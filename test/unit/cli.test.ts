@@ -242,6 +242,8 @@ describe('quickParse (yargs-parser alone) against fullParse (yargs)', () => {
     ['--dry-run=false', '--mask=true', '--override', 'false'],
     ['--nameCase', 'keep', '--maskMinLength', '3'],
     ['-s', 'a b', '-s', '', '-s', '  ', '-s', '=x', '-s', 'ünïcödé/名前'],
+    ['--no-secret', '--mask-min-length', '--watch'],
+    ['--mask', '--no-mask', '--region=a', '--region=b'],
   ];
   for (const args of accepted) {
     it(`gives what yargs gives for ${JSON.stringify(args)}`, () => {
@@ -261,6 +263,7 @@ describe('quickParse (yargs-parser alone) against fullParse (yargs)', () => {
     ['--mask-exclude'],
     ['--regin', 'eu-west-1'],
     ['-s', '-x'],
+    ['--secret=a', '--secret'],
   ];
   for (const args of declined) {
     it(`leaves ${JSON.stringify(args)} to yargs, which refuses it`, () => {
