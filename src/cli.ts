@@ -128,13 +128,20 @@ export async function parseCommandLine(
  * values (test/unit/cli.test.ts compares the two on a corpus of command lines).
  */
 const PARSER_OPTIONS = {
+  // Every option is a key: that makes `--dryRun` the boolean `--dry-run`, as it is for yargs.
+  key: Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, true])),
   alias: { secret: ['s'] },
   array: ['secret', 'mask-exclude'],
   narg: { secret: 1, 'mask-exclude': 1 },
   boolean: ['override', 'dry-run', 'resolve-env', 'resolve-arns', 'mask'],
   number: ['mask-min-length'],
   string: Object.keys(OPTIONS).filter((name) => OPTIONS[name as OptionName].type === 'string'),
-  configuration: { 'boolean-negation': true, 'camel-case-expansion': true, 'dot-notation': false },
+  configuration: {
+    'parse-positional-numbers': false,
+    'boolean-negation': true,
+    'camel-case-expansion': true,
+    'dot-notation': false,
+  },
 };
 
 /** Every key yargs-parser may set for our options: names, their camelCase forms and aliases. */
