@@ -1,7 +1,7 @@
 // Decides when withsecrets signs its own requests: only where the SDK would provably do the same.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Credentials } from './sigv4.ts';
 
 export interface RouteOptions {
@@ -31,6 +31,7 @@ const SDK_ONLY_SETTINGS = [
   'AWS_USE_FIPS_ENDPOINT',
   'AWS_USE_DUALSTACK_ENDPOINT',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_DISABLE_CLOCK_SKEW_CORRECTION',
 ];
 
 /**
@@ -50,9 +51,9 @@ export function directRoute(
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;
-  const home = env.HOME || env.USERPROFILE || homedir();
-  const configFile = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+  const home = homeDirectory(env);
+  const configFile = inHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home);
+  const credentialsFile = inHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home);
   if (fileExists(configFile) || fileExists(credentialsFile)) return undefined;
 
   const region = regionKey || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
@@ -77,11 +78,29 @@ export function configuredEndpoint(options: RouteOptions): string | undefined {
   );
 }
 
+/** The home directory as the SDK finds it (its getHomeDir). */
+function homeDirectory(env: RouteOptions['env']): string {
+  if (env.HOME) return env.HOME;
+  if (env.USERPROFILE) return env.USERPROFILE;
+  if (env.HOMEPATH) return `${env.HOMEDRIVE ?? `C:${sep}`}${env.HOMEPATH}`;
+  return homedir();
+}
+
+/** The SDK reads `~/...` in AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE as under the home directory. */
+function inHome(path: string, home: string): string {
+  return path.startsWith('~/') ? join(home, path.slice(2)) : path;
+}
+
+/**
+ * A configured endpoint the direct client sends to as the SDK would: scheme, host and port only. The SDK keeps a
+ * path, a query and credentials in the URL in ways the direct client does not copy; such URLs go to the SDK.
+ */
 function endpointFor(region: string, configured: string | undefined): URL | undefined {
   if (configured !== undefined) {
     try {
       const url = new URL(configured);
-      return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+      const plain = url.pathname === '/' && url.search === '' && url.username === '' && url.password === '';
+      return plain && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
     } catch {
       return undefined;
     }

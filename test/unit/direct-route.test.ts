@@ -58,6 +58,18 @@ describe('directRoute', () => {
     assert.equal(route({ ...BASE, AWS_ENDPOINT_URL: 'ftp://host' }), undefined);
   });
 
+  it('leaves endpoint URLs with a path, a query or credentials to the SDK, which keeps them', () => {
+    assert.ok(route({ ...BASE, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566/' }));
+    for (const url of [
+      'http://host/prefix',
+      'http://host/prefix/',
+      'http://host/?x=1',
+      'http://user:pw@host/',
+    ]) {
+      assert.equal(route({ ...BASE, AWS_ENDPOINT_URL: url }), undefined, url);
+    }
+  });
+
   it('leaves profiles, missing keys and an AWS config or credentials file to the SDK', () => {
     assert.equal(route(BASE, { profile: 'ci' }), undefined);
     assert.equal(route({ ...BASE, AWS_PROFILE: 'ci' }), undefined);
@@ -80,9 +92,19 @@ describe('directRoute', () => {
     assert.equal(route(custom, {}, '', exists('/etc/aws.creds')), undefined);
     assert.ok(route(custom, {}, '', exists('/home/ci/.aws/config')), 'the named files replace the defaults');
     assert.ok(asked.includes('/etc/aws.creds'));
+    // A literal ~/ (as Dockerfile ENV or CI variables give it) is the home directory, for the SDK too.
+    const tilde = {
+      ...BASE,
+      AWS_CONFIG_FILE: '~/ci/config',
+      AWS_SHARED_CREDENTIALS_FILE: '~/ci/credentials',
+    };
+    assert.equal(route(tilde, {}, '', exists('/home/ci/ci/config')), undefined);
+    assert.equal(route(tilde, {}, '', exists('/home/ci/ci/credentials')), undefined);
+    const userProfile = { ...KEYS, AWS_REGION: 'eu-west-1', USERPROFILE: '/users/ci' };
+    assert.equal(route(userProfile, {}, '', exists('/users/ci/.aws/config')), undefined);
   });
 
-  it('leaves FIPS, dual-stack, ignored endpoint settings and non-standard retries to the SDK', () => {
+  it('leaves FIPS, dual-stack, ignored endpoints, no clock correction and non-standard retries to the SDK', () => {
     for (const name of [
       'AWS_USE_FIPS_ENDPOINT',
       'AWS_USE_DUALSTACK_ENDPOINT',
