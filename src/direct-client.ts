@@ -26,8 +26,6 @@ export interface ServiceErrorShape extends Error {
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
   code?: string;
-  /** The server's clock (its Date header), for the clock-skew correction. */
-  serverDate?: string;
   retryAfterMs?: number;
 }
 
@@ -67,8 +65,13 @@ const MAX_DELAY_MS = 20_000;
 const RETRY_CAPACITY = 500;
 const RETRY_COST = 14;
 const THROTTLING_RETRY_COST = 5;
-/** Secrets Manager refuses a signature more than 5 minutes off its clock. */
-const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const NO_RETRY_INCREMENT = 1;
+/** Node's names for a connection that broke or timed out, which the SDK reports as TimeoutError. */
+const TIMEOUT_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** The SDK flags an error as "clock corrected" (so retried) when its new clock offset is this large. */
+const CLOCK_SKEW_THRESHOLD_MS = 240_000;
+/** A Date header read this long after the request was sent says nothing about the clock. */
+const STALE_RESPONSE_MS = 900_000;
 const TARGET_PREFIX = 'secretsmanager.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Says in AWS's logs (and CloudTrail's userAgent) which requests were withsecrets' own. */
@@ -120,49 +123,52 @@ export class DirectClient implements SecretsManagerApi {
 
   async #call(operation: string, input: object, abortSignal: AbortSignal): Promise<unknown> {
     const body = JSON.stringify(input);
+    let retryCost: number | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         const output = await this.#attempt(operation, body, abortSignal);
-        this.#retryCapacity = Math.min(RETRY_CAPACITY, this.#retryCapacity + 1);
+        // As the SDK's recordSuccess: a success pays back what its last retry cost, or 1.
+        this.#retryCapacity = Math.min(
+          RETRY_CAPACITY,
+          this.#retryCapacity + (retryCost ?? NO_RETRY_INCREMENT),
+        );
         return output;
       } catch (thrown) {
         const error = thrown as ServiceErrorShape;
-        const kind = abortSignal.aborted ? undefined : this.#retryKind(error);
+        const kind = abortSignal.aborted ? undefined : retryKind(error);
         const cost = kind === 'throttling' ? THROTTLING_RETRY_COST : RETRY_COST;
         if (kind === undefined || attempt >= this.#options.maxAttempts || this.#retryCapacity < cost)
           throw error;
         this.#retryCapacity -= cost;
+        retryCost = cost;
         await sleep(backoffMs(attempt - 1, kind, error.retryAfterMs), abortSignal);
       }
     }
   }
 
-  /** Which of the SDK's retryable kinds an error is; undefined when it is final. */
-  #retryKind(error: ServiceErrorShape): RetryKind {
-    // Any answer carries the server's clock; a corrected clock makes a failed signature worth one more try.
-    const clockCorrected = this.#correctClock(error.serverDate);
-    const status = error.$metadata?.httpStatusCode;
-    if (status === 429 || THROTTLING_CODES.has(error.name)) return 'throttling';
-    if (clockCorrected) return 'transient';
-    if (error.name === 'InvalidSignatureException' && error.message.includes('Signature expired'))
-      return 'transient';
-    if (TRANSIENT_CODES.has(error.name) || NETWORK_CODES.has(error.code ?? '')) return 'transient';
-    if (status !== undefined && TRANSIENT_STATUSES.has(status)) return 'transient';
-    return undefined;
-  }
-
-  /** Adopts the server's clock when ours is 5 minutes or more off it; whether it changed anything. */
-  #correctClock(serverDate: string | undefined): boolean {
-    const serverTime = serverDate === undefined ? Number.NaN : Date.parse(serverDate);
-    if (Number.isNaN(serverTime)) return false;
-    if (Math.abs(Date.now() + this.#clockOffsetMs - serverTime) < MAX_CLOCK_SKEW_MS) return false;
-    this.#clockOffsetMs = serverTime - Date.now();
-    return true;
+  /**
+   * Adopts the server's clock from an answer, as the SDK's signer does after every response: unless the answer
+   * is a cached one (Age) or came so late that its Date says nothing. Whether the SDK would call the error of
+   * such an answer "clock corrected" (then it is retried, signed with the new clock).
+   */
+  #sampleClock(response: IncomingMessage, offsetWhenSigned: number, sentAt: number): boolean {
+    const date = response.headers.date;
+    const serverTime = date === undefined ? Number.NaN : Date.parse(date);
+    const now = Date.now();
+    if (response.headers.age !== undefined || Number.isNaN(serverTime) || now - sentAt > STALE_RESPONSE_MS)
+      return false;
+    this.#clockOffsetMs = serverTime - now;
+    return (
+      Math.abs(this.#clockOffsetMs) >= CLOCK_SKEW_THRESHOLD_MS && this.#clockOffsetMs !== offsetWhenSigned
+    );
   }
 
   #attempt(operation: string, body: string, abortSignal: AbortSignal): Promise<unknown> {
     const { endpoint, region, credentials } = this.#options;
-    const path = endpoint.pathname || '/';
+    // src/direct-route.ts gives only endpoints without a path, so every call is a POST to /.
+    const path = '/';
+    const offsetWhenSigned = this.#clockOffsetMs;
+    const sentAt = Date.now();
     const headers = signRequest(
       {
         method: 'POST',
@@ -174,7 +180,7 @@ export class DirectClient implements SecretsManagerApi {
         },
         body,
       },
-      { region, service: 'secretsmanager', credentials, now: Date.now() + this.#clockOffsetMs },
+      { region, service: 'secretsmanager', credentials, now: sentAt + offsetWhenSigned },
     );
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -182,6 +188,7 @@ export class DirectClient implements SecretsManagerApi {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
+        clearTimeout(answerTimer);
         abortSignal.removeEventListener('abort', onAbort);
         request.destroy();
         reject(error);
@@ -202,29 +209,38 @@ export class DirectClient implements SecretsManagerApi {
           },
         },
         (response) => {
+          clearTimeout(answerTimer);
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', (error) => fail(error));
           response.on('end', () => {
             if (settled) return;
+            const clockCorrected = this.#sampleClock(response, offsetWhenSigned, sentAt);
             try {
               const output = parseResponse(response, Buffer.concat(chunks).toString('utf8'));
-              this.#correctClock(response.headers.date);
               settled = true;
               clearTimeout(connectTimer);
               abortSignal.removeEventListener('abort', onAbort);
               resolve(output);
-            } catch (error) {
-              fail(error as ServiceErrorShape);
+            } catch (thrown) {
+              const error = thrown as ServiceErrorShape;
+              if (clockCorrected && error.$metadata !== undefined) error.$metadata.clockSkewCorrected = true;
+              fail(error);
             }
           });
         },
       );
-      // A request that never connects, or a connection that falls silent, is retried, not waited on forever.
+      // As the SDK's timeouts: one to connect, one for the answer to begin, and the socket's own for silence
+      // after that. A request that never connects or is never answered is retried, not waited on forever.
       const connectTimer = setTimeout(
         () => fail(named('TimeoutError', `no connection within ${this.#options.connectTimeoutMs} ms`)),
         this.#options.connectTimeoutMs,
       );
+      const answerTimer = setTimeout(() => {
+        const error = named('TimeoutError', `no answer within ${this.#options.requestTimeoutMs} ms`);
+        error.code = 'ETIMEDOUT';
+        fail(error);
+      }, this.#options.requestTimeoutMs);
       request.on('socket', (socket) => {
         if (!socket.connecting) clearTimeout(connectTimer);
         else socket.once('connect', () => clearTimeout(connectTimer));
@@ -232,12 +248,28 @@ export class DirectClient implements SecretsManagerApi {
       request.setTimeout(this.#options.requestTimeoutMs, () =>
         fail(named('TimeoutError', `no answer within ${this.#options.requestTimeoutMs} ms`)),
       );
-      request.on('error', (error) => fail(error));
+      request.on('error', (error: ServiceErrorShape) => {
+        // The SDK's HTTP handler names these TimeoutError; src/aws-errors.ts tells them apart by code.
+        if (TIMEOUT_ERROR_CODES.has(error.code ?? '')) error.name = 'TimeoutError';
+        fail(error);
+      });
       if (abortSignal.aborted) return onAbort();
       abortSignal.addEventListener('abort', onAbort, { once: true });
       request.end(body);
     });
   }
+}
+
+/** Which of the SDK's retryable kinds an error is (its getRetryErrorType); undefined when it is final. */
+function retryKind(error: ServiceErrorShape): RetryKind {
+  const status = error.$metadata?.httpStatusCode;
+  if (status === 429 || THROTTLING_CODES.has(error.name)) return 'throttling';
+  if (error.$metadata?.clockSkewCorrected === true) return 'transient';
+  if (error.name === 'InvalidSignatureException' && error.message.includes('Signature expired'))
+    return 'transient';
+  if (TRANSIENT_CODES.has(error.name) || NETWORK_CODES.has(error.code ?? '')) return 'transient';
+  if (status !== undefined && TRANSIENT_STATUSES.has(status)) return 'transient';
+  return undefined;
 }
 
 interface RawSecretValue extends Omit<SecretValueEntry, 'SecretBinary'> {
@@ -280,19 +312,39 @@ function parseResponse(response: IncomingMessage, text: string): unknown {
   const error = named(errorName(raw), message ?? 'UnknownError');
   error.$fault = status < 500 ? 'client' : 'server';
   error.$metadata = { httpStatusCode: status };
-  if (typeof response.headers.date === 'string') error.serverDate = response.headers.date;
   const retryAfterMs = retryAfterHint(response);
   if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
   throw error;
 }
 
-/** The server's own wait, from `x-amz-retry-after` (ms) or a numeric `retry-after` (s), as the SDK reads them. */
+/**
+ * The server's wait before a retry, in ms from now, as the SDK's parseRetryAfterHeader reads it: the first of
+ * `retry-after` (seconds, or an HTTP date) and `x-amz-retry-after` (milliseconds) to appear.
+ */
 function retryAfterHint(response: IncomingMessage): number | undefined {
-  const milliseconds = Number(response.headers['x-amz-retry-after'] ?? Number.NaN);
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const seconds = Number(response.headers['retry-after'] ?? Number.NaN);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (typeof value !== 'string') continue;
+    if (name === 'retry-after') {
+      const seconds = retryAfterSeconds(value);
+      return Number.isNaN(seconds) ? undefined : seconds * 1000;
+    }
+    if (name === 'x-amz-retry-after') {
+      const milliseconds = Number(value);
+      return Number.isNaN(milliseconds) ? undefined : milliseconds;
+    }
+  }
   return undefined;
+}
+
+/** An HTTP date, a date followed by `, SECONDS`, or seconds; NaN for anything else or a date gone by. */
+function retryAfterSeconds(value: string): number {
+  const now = Date.now();
+  if (value.endsWith('GMT')) return (Date.parse(value) - now) / 1000;
+  const trailing = / GMT, (\d+(?:\.\d+)?)$/.exec(value)?.[1];
+  if (trailing !== undefined) return Number(trailing);
+  if (/^\d+(?:\.\d+)?$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return date >= now ? (date - now) / 1000 : Number.NaN;
 }
 
 /** `com.amazonaws.secretsmanager#ResourceNotFoundException:http://...` -> `ResourceNotFoundException`. */

@@ -203,6 +203,44 @@ describe('direct client', () => {
     emulator.clearFaults();
   });
 
+  test('a reset on every attempt ends as the SDK names it: TimeoutError, code ECONNRESET', async () => {
+    emulator.inject({ fault: 'reset', times: 3 });
+    const ours = await rejectionOf(() =>
+      directFor(emulator).getSecretValue({ SecretId: 'direct/text' }, never),
+    );
+    emulator.inject({ fault: 'reset', times: 3 });
+    const sdk = clientFor(emulator);
+    try {
+      const theirs = await rejectionOf(() =>
+        sdk.send(new GetSecretValueCommand({ SecretId: 'direct/text' })),
+      );
+      assert.deepEqual([ours.name, ours.code], [theirs.name, theirs.code]);
+      assert.deepEqual([ours.name, ours.code], ['TimeoutError', 'ECONNRESET']);
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  test('an answer that does not begin within the request timeout: TimeoutError, code ETIMEDOUT, after 3 attempts', async () => {
+    emulator.clearCalls();
+    emulator.inject({ fault: 'delay', delayMs: 1000, times: 3 });
+    const error = await rejectionOf(() =>
+      directFor(emulator, { requestTimeoutMs: 200 }).getSecretValue({ SecretId: 'direct/text' }, never),
+    );
+    assert.deepEqual([error.name, error.code], ['TimeoutError', 'ETIMEDOUT']);
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 3);
+  });
+
+  test('a success after a retry pays the retry back, so a long run on a flaky network keeps retrying', async () => {
+    // 45 calls that each succeed after one 500: the token bucket (500) would be gone after 36 if it did not refill.
+    const direct = directFor(emulator);
+    for (let call = 0; call < 45; call++) {
+      emulator.inject({ fault: 'error500', operation: 'GetSecretValue' });
+      const value = await direct.getSecretValue({ SecretId: 'direct/text' }, never);
+      assert.equal(value.SecretString, 'text-value', `call ${call}`);
+    }
+  });
+
   test('silence: each attempt is cut at the request timeout, then TimeoutError', async () => {
     emulator.clearCalls();
     emulator.inject({ fault: 'hang', times: 3 });
