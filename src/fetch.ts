@@ -32,6 +32,8 @@ export interface FetchResult {
 
 const BATCH_SIZE = 20;
 const PARALLEL_CALLS = 10;
+/** However a fetch splits its work (names, wildcard pages, fallbacks), no more calls than this are out at once. */
+const MAX_CALLS_IN_FLIGHT = 10;
 
 export function queryKey(query: SecretQuery): string {
   return [query.id, query.versionStage ?? '', query.versionId ?? ''].join('\0');
@@ -40,6 +42,7 @@ export function queryKey(query: SecretQuery): string {
 /** One per run: keeps its clients, and whether BatchGetSecretValue is denied, across --watch rounds. */
 export class SecretsFetcher {
   readonly #clients: RegionalClients;
+  readonly #calls = new CallLimiter(MAX_CALLS_IN_FLIGHT);
   #batchDenied = false;
 
   constructor(options: AwsOptions) {
@@ -55,16 +58,23 @@ export class SecretsFetcher {
     // Named secrets are fetched while wildcards are listed, so a silent endpoint costs one timeout, not two.
     const fetching = [settledLater(this.#fetchQueries(unique, abortSignal))];
     const matchQuery = (arn: string): SecretQuery => ({ id: arn, ...request.prefixVersion });
+    const newQueries = (page: readonly { arn: string }[]) => {
+      const queries = page
+        .map(({ arn }) => matchQuery(arn))
+        .filter((query) => !requested.has(queryKey(query)));
+      for (const query of queries) requested.add(queryKey(query));
+      return queries;
+    };
+    const lastPages: SecretQuery[] = [];
     const listed = new Map<string, { query: SecretQuery; label: string }[]>();
     const listing = request.prefixes.map(async (prefix) => {
       try {
-        // Each page of matches is fetched as soon as it is listed, while the next page is listed.
-        const found = await this.#listByPrefix(prefix, abortSignal, (page) => {
-          const queries = page
-            .map(({ arn }) => matchQuery(arn))
-            .filter((query) => !requested.has(queryKey(query)));
-          for (const query of queries) requested.add(queryKey(query));
-          if (queries.length > 0) fetching.push(settledLater(this.#fetchQueries(queries, abortSignal)));
+        // A page followed by more is fetched at once, while the next is listed. Last pages (most wildcards have
+        // only one) wait for every listing, so that their matches share batches as before.
+        const found = await this.#listByPrefix(prefix, abortSignal, (page, isLast) => {
+          const queries = newQueries(page);
+          if (isLast) lastPages.push(...queries);
+          else if (queries.length > 0) fetching.push(settledLater(this.#fetchQueries(queries, abortSignal)));
         });
         listed.set(
           prefix,
@@ -75,6 +85,7 @@ export class SecretsFetcher {
       }
     });
     await Promise.all(listing);
+    fetching.push(this.#fetchQueries(lastPages, abortSignal));
     const fetched = new Map((await Promise.all(fetching)).flatMap((results) => [...results]));
     const resultOf = (query: SecretQuery) => fetched.get(queryKey(query)) ?? missingResult(query.id);
     const secrets = new Map<string, FetchedSecret>();
@@ -101,16 +112,18 @@ export class SecretsFetcher {
   async #listByPrefix(
     prefix: string,
     abortSignal: AbortSignal,
-    onPage: (matches: readonly { name: string; arn: string }[]) => void,
+    onPage: (matches: readonly { name: string; arn: string }[], isLast: boolean) => void,
   ): Promise<{ name: string; arn: string }[]> {
     const { api, context } = await this.#clients.forId(prefix, 'secretsmanager:ListSecrets');
     const found: { name: string; arn: string }[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await api
-        .listSecrets(
-          { Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 100, NextToken: nextToken },
-          abortSignal,
+      const page = await this.#calls
+        .run(() =>
+          api.listSecrets(
+            { Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 100, NextToken: nextToken },
+            abortSignal,
+          ),
         )
         .catch((error: unknown) => {
           throw fromAwsError(error, { ...context, secretId: `${prefix}*` });
@@ -122,8 +135,8 @@ export class SecretsFetcher {
           matches.push({ name: entry.Name, arn: entry.ARN });
       }
       found.push(...matches);
-      onPage(matches);
       nextToken = page.NextToken;
+      onPage(matches, nextToken === undefined);
     } while (nextToken !== undefined);
     if (found.length === 0) throw noMatch(prefix, context.region);
     return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -194,7 +207,9 @@ export class SecretsFetcher {
   ): Promise<void> {
     let nextToken: string | undefined;
     do {
-      const page = await api.batchGetSecretValue({ SecretIdList: ids, NextToken: nextToken }, abortSignal);
+      const page = await this.#calls.run(() =>
+        api.batchGetSecretValue({ SecretIdList: ids, NextToken: nextToken }, abortSignal),
+      );
       for (const value of page.SecretValues ?? []) {
         const secret = toFetchedSecret(value);
         for (const id of ids.filter((candidate) => isSameSecret(candidate, secret))) results.set(id, secret);
@@ -214,9 +229,11 @@ export class SecretsFetcher {
   async #getOne(query: SecretQuery, abortSignal: AbortSignal): Promise<FetchedSecret | WithsecretsError> {
     const { api, context } = await this.#clients.forId(query.id, 'secretsmanager:GetSecretValue');
     try {
-      const value = await api.getSecretValue(
-        { SecretId: query.id, VersionStage: query.versionStage, VersionId: query.versionId },
-        abortSignal,
+      const value = await this.#calls.run(() =>
+        api.getSecretValue(
+          { SecretId: query.id, VersionStage: query.versionStage, VersionId: query.versionId },
+          abortSignal,
+        ),
       );
       return toFetchedSecret(value);
     } catch (error) {
@@ -260,6 +277,28 @@ function relabel(error: WithsecretsError, id: string, label: string): Withsecret
     cause: error,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
   });
+}
+
+/** A counting semaphore: `run` waits for a free slot, holds it for the call (its retries included), then frees it. */
+class CallLimiter {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(slots: number) {
+    this.#free = slots;
+  }
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await call();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#free++;
+      else next();
+    }
+  }
 }
 
 /** The same promise, marked as handled: it is awaited only later, and an early rejection must not count as unhandled. */

@@ -1,4 +1,5 @@
 // Routes the signals withsecrets receives: before the child runs they abort the fetch, then they go to the child.
+import { setMaxListeners } from 'node:events';
 import {
   ENDING_WITHSECRETS,
   FORWARDED_SIGNALS,
@@ -22,6 +23,9 @@ export class SignalRouter {
   };
 
   constructor() {
+    // Each request in flight listens for the abort (the SDK's more than once); past 10 listeners Node would
+    // print a leak warning on stderr, where withsecrets prints only its own lines.
+    setMaxListeners(0, this.#controller.signal);
     for (const signal of [...FORWARDED_SIGNALS, ...ENDING_WITHSECRETS])
       process.on(signal, () => this.#route(signal));
   }

@@ -18,6 +18,17 @@ import {
 
 const BINARY = new Uint8Array([0x66, 0x61, 0x6b, 0x65, 0x00, 0xff, 0x10]);
 
+/** Who sent the requests the emulator has seen since its calls were last cleared. */
+function sendersOf(emulator: Emulator): string[] {
+  return [
+    ...new Set(
+      emulator.calls.map(({ userAgent = '' }) =>
+        userAgent.startsWith('withsecrets ') ? 'direct' : /aws-sdk-js/.test(userAgent) ? 'SDK' : userAgent,
+      ),
+    ),
+  ];
+}
+
 describe('routes to Secrets Manager', () => {
   let emulator: Emulator;
   let scratch: string;
@@ -30,6 +41,13 @@ describe('routes to Secrets Manager', () => {
       'route/many/b': 'FAKE-route-many-b-Wd8',
     });
     emulator.createSecret('route/binary', BINARY);
+    // Two wildcards with two ListSecrets pages each, and ten with one match each.
+    for (let index = 0; index < 130; index++) {
+      emulator.createSecret(`route/big-a/${index}`, `FAKE-route-big-a-${index}-Qx`);
+      emulator.createSecret(`route/big-b/${index}`, `FAKE-route-big-b-${index}-Qx`);
+    }
+    for (let index = 0; index < 10; index++)
+      emulator.createSecret(`route/solo-${index}/x`, `FAKE-solo-${index}-Mv`);
     otherRegionArn = emulator.createSecret('route/far', 'FAKE-route-far-Vn5', { region: 'eu-west-1' }).arn;
     emulator.addCredentials({
       accessKeyId: 'session-key',
@@ -48,13 +66,7 @@ describe('routes to Secrets Manager', () => {
     emulator.clearCalls();
     const result = await runBin([...args, '--', 'true'], env);
     assert.equal(result.status, 0, result.stderr);
-    return [
-      ...new Set(
-        emulator.calls.map(({ userAgent = '' }) =>
-          userAgent.startsWith('withsecrets ') ? 'direct' : /aws-sdk-js/.test(userAgent) ? 'SDK' : userAgent,
-        ),
-      ),
-    ];
+    return sendersOf(emulator);
   }
 
   it('signs its own requests with keys in the environment and no AWS files, else leaves them to the SDK', async () => {
@@ -106,7 +118,7 @@ describe('routes to Secrets Manager', () => {
           awsEnv(emulator, route.env),
         );
         assert.equal(result.status, 0, `${route.name}: ${result.stderr}`);
-        assert.ok(emulator.calls.length > 0);
+        assert.deepEqual(sendersOf(emulator), [route.name]);
         digests.push(printedEnv(result.stdout));
       }
       const [direct, sdk] = digests;
@@ -116,6 +128,37 @@ describe('routes to Secrets Manager', () => {
       delete sdk.AWS_CONFIG_FILE;
       assert.deepEqual(direct, sdk);
       assert.ok(Object.keys(direct).length > Object.keys(awsEnv(emulator)).length, 'secrets were injected');
+    });
+  }
+  for (const route of ROUTES) {
+    it(`${route.name}: wildcards of several pages print nothing of Node's and inject every match`, async () => {
+      for (const args of [
+        ['-s', 'route/big-a/*', '-s', 'route/big-b/*'],
+        ['--version-stage', 'AWSCURRENT', '-s', 'route/big-a/*', '-s', 'route/big-b/*'],
+      ]) {
+        emulator.clearCalls();
+        const result = await runBin(
+          [...args, '--', NODE, fixture('print-env.js')],
+          awsEnv(emulator, route.env),
+        );
+        assert.deepEqual([result.status, result.stderr], [0, ''], args.join(' '));
+        const injected = Object.keys(printedEnv(result.stdout)).filter((name) =>
+          name.startsWith('ROUTE_BIG_'),
+        );
+        assert.equal(injected.length, 260, args.join(' '));
+        assert.equal(emulator.count({ operation: 'ListSecrets' }), 4);
+      }
+    });
+
+    it(`${route.name}: the matches of one-page wildcards share BatchGetSecretValue calls`, async () => {
+      emulator.clearCalls();
+      const args = Array.from({ length: 10 }, (_, index) => ['-s', `route/solo-${index}/*`]).flat();
+      const result = await runBin([...args, '--', 'true'], awsEnv(emulator, route.env));
+      assert.deepEqual([result.status, result.stderr], [0, '']);
+      assert.deepEqual(
+        [emulator.count({ operation: 'ListSecrets' }), emulator.count({ operation: 'BatchGetSecretValue' })],
+        [10, 1],
+      );
     });
   }
 });
