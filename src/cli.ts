@@ -127,15 +127,24 @@ export async function parseCommandLine(
  * The options as yargs hands them to yargs-parser, the parser inside yargs: the same configuration gives the same
  * values (test/unit/cli.test.ts compares the two on a corpus of command lines).
  */
+const OPTION_SPECS = Object.entries(OPTIONS) as [
+  OptionName,
+  { type: string; alias?: string; array?: boolean; nargs?: number },
+][];
+const namesOf = (wanted: (spec: (typeof OPTION_SPECS)[number][1]) => boolean): string[] =>
+  OPTION_SPECS.filter(([, spec]) => wanted(spec)).map(([name]) => name);
+
 const PARSER_OPTIONS = {
   // Every option is a key: that makes `--dryRun` the boolean `--dry-run`, as it is for yargs.
-  key: Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, true])),
-  alias: { secret: ['s'] },
-  array: ['secret', 'mask-exclude'],
-  narg: { secret: 1, 'mask-exclude': 1 },
-  boolean: ['override', 'dry-run', 'resolve-env', 'resolve-arns', 'mask'],
-  number: ['mask-min-length'],
-  string: Object.keys(OPTIONS).filter((name) => OPTIONS[name as OptionName].type === 'string'),
+  key: Object.fromEntries(OPTION_SPECS.map(([name]) => [name, true])),
+  alias: Object.fromEntries(
+    OPTION_SPECS.flatMap(([name, spec]) => (spec.alias ? [[name, [spec.alias]]] : [])),
+  ),
+  array: namesOf((spec) => spec.array === true),
+  narg: Object.fromEntries(OPTION_SPECS.flatMap(([name, spec]) => (spec.nargs ? [[name, spec.nargs]] : []))),
+  boolean: namesOf((spec) => spec.type === 'boolean'),
+  number: namesOf((spec) => spec.type === 'number'),
+  string: namesOf((spec) => spec.type === 'string'),
   configuration: {
     'parse-positional-numbers': false,
     'boolean-negation': true,
@@ -145,7 +154,10 @@ const PARSER_OPTIONS = {
 };
 
 /** Every key yargs-parser may set for our options: names, their camelCase forms and aliases. */
-const KNOWN_KEYS = new Set(['_', ...Object.keys(OPTIONS).flatMap((name) => [name, camelCase(name)]), 's']);
+const KNOWN_KEYS = new Set([
+  '_',
+  ...OPTION_SPECS.flatMap(([name, spec]) => [name, camelCase(name), ...(spec.alias ? [spec.alias] : [])]),
+]);
 
 export type ParsedArguments = { readonly _: readonly (string | number)[] } & Readonly<
   Record<string, unknown>

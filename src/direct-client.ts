@@ -17,7 +17,7 @@ export interface DirectClientOptions {
   readonly credentials: Credentials;
   readonly maxAttempts: number;
   readonly connectTimeoutMs: number;
-  /** How long the socket may stay silent while a call is in flight. */
+  /** How long the answer may take to begin, and then how long the socket may stay silent. */
   readonly requestTimeoutMs: number;
 }
 
@@ -246,7 +246,7 @@ export class DirectClient implements SecretsManagerApi {
         else socket.once('connect', () => clearTimeout(connectTimer));
       });
       request.setTimeout(this.#options.requestTimeoutMs, () =>
-        fail(named('TimeoutError', `no answer within ${this.#options.requestTimeoutMs} ms`)),
+        fail(named('TimeoutError', `silent for ${this.#options.requestTimeoutMs} ms`)),
       );
       request.on('error', (error: ServiceErrorShape) => {
         // The SDK's HTTP handler names these TimeoutError; src/aws-errors.ts tells them apart by code.

@@ -31,7 +31,6 @@ export interface FetchResult {
 }
 
 const BATCH_SIZE = 20;
-const PARALLEL_CALLS = 10;
 /** However a fetch splits its work (names, wildcard pages, fallbacks), no more calls than this are out at once. */
 const MAX_CALLS_IN_FLIGHT = 10;
 
@@ -70,7 +69,7 @@ export class SecretsFetcher {
     const listing = request.prefixes.map(async (prefix) => {
       try {
         // A page followed by more is fetched at once, while the next is listed. Last pages (most wildcards have
-        // only one) wait for every listing, so that their matches share batches as before.
+        // only one) wait for every listing, so that their matches share batches.
         const found = await this.#listByPrefix(prefix, abortSignal, (page, isLast) => {
           const queries = newQueries(page);
           if (isLast) lastPages.push(...queries);
@@ -159,11 +158,11 @@ export class SecretsFetcher {
     }
     const batches = [...batchesByRegion.values()].flatMap((ids) => chunk([...ids], BATCH_SIZE));
     await Promise.all([
-      forEachInParallel(batches, PARALLEL_CALLS, async (ids) => {
+      forEachInParallel(batches, MAX_CALLS_IN_FLIGHT, async (ids) => {
         for (const [id, result] of await this.#batchGet(ids, abortSignal))
           results.set(queryKey({ id }), result);
       }),
-      forEachInParallel(single, PARALLEL_CALLS, async (query) => {
+      forEachInParallel(single, MAX_CALLS_IN_FLIGHT, async (query) => {
         results.set(queryKey(query), await this.#getOne(query, abortSignal));
       }),
     ]);
@@ -192,7 +191,7 @@ export class SecretsFetcher {
         this.#batchDenied = true;
       }
     }
-    await forEachInParallel(ids, PARALLEL_CALLS, async (id) =>
+    await forEachInParallel(ids, MAX_CALLS_IN_FLIGHT, async (id) =>
       results.set(id, await this.#getOne({ id }, abortSignal)),
     );
     return results;
