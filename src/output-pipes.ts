@@ -1,7 +1,18 @@
 // Real pipes for the child's stdout and stderr (Node only offers socketpairs), and one for both under `>log 2>&1`.
 import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, mkdtempSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+  unlinkSync,
+} from 'node:fs';
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,20 +36,26 @@ const MKFIFO_TIMEOUT_MS = 5000;
  * are FIFOs made by `mkfifo` in a private directory, opened at both ends and unlinked at once: only the open
  * descriptors remain, and what flows through them never touches disk. Undefined where that is impossible
  * (no `mkfifo` program, as in distroless images; no writable temporary directory).
+ *
+ * Also undefined, so the caller falls back to the socketpair, when the directory or a FIFO fails its checks
+ * (issue #21): no byte of output then reaches anything but our own pipe. Only our own uid or root can plant
+ * a thing in the 0700 directory, and either could read our memory anyway, so the run goes on rather than failing.
  */
 export async function openOutputPipes(count: number): Promise<OutputPipe[] | undefined> {
   let directory: string | undefined;
   const opened: number[] = [];
   try {
     directory = mkdtempSync(join(tmpdir(), 'withsecrets-'));
+    verifyPrivateDirectory(directory);
     const paths = Array.from({ length: count }, (_, index) => join(directory as string, `pipe${index}`));
     await makeFifos(paths);
     return paths.map((path) => {
-      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      opened.push(readFd);
+      const read = openVerifiedFifo(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      opened.push(read.fd);
       // Blocking, as a child expects its stdout to be; the open does not wait, since a reader exists.
-      const writeFd = openSync(path, constants.O_WRONLY);
+      const writeFd = openVerifiedFifo(path, constants.O_WRONLY, read.stats).fd;
       opened.push(writeFd);
+      const readFd = read.fd;
       unlinkSync(path);
       return {
         childEnd: writeFd,
@@ -52,6 +69,62 @@ export async function openOutputPipes(count: number): Promise<OutputPipe[] | und
   } finally {
     if (directory !== undefined) removeDirectory(directory);
   }
+}
+
+/**
+ * The directory mkdtemp made: itself a directory, not a symlink (TMPDIR above it may be one), ours, mode 0700.
+ * Throws otherwise.
+ */
+export function verifyPrivateDirectory(directory: string): void {
+  const stats = lstatSync(directory);
+  const problem = !stats.isDirectory()
+    ? 'is not a directory'
+    : !isOurs(stats)
+      ? `is owned by uid ${stats.uid}`
+      : (stats.mode & 0o777) !== 0o700
+        ? `has mode ${modeOf(stats)}, not 0700`
+        : undefined;
+  if (problem !== undefined) throw new Error(`withsecrets: ${directory} ${problem}`);
+}
+
+/**
+ * Opens one FIFO by path without following a symlink (O_NOFOLLOW, so a planted link fails with ELOOP) and checks
+ * the opened descriptor itself, not the path: a FIFO, ours, mode exactly 0600 and, given `sameAs` (the read end's
+ * stats), the same inode on the same device. Throws otherwise, having closed the descriptor.
+ */
+export function openVerifiedFifo(
+  path: string,
+  flags: number,
+  sameAs?: Stats,
+): { readonly fd: number; readonly stats: Stats } {
+  const fd = openSync(path, flags | constants.O_NOFOLLOW);
+  try {
+    const stats = fstatSync(fd);
+    const problem = !stats.isFIFO()
+      ? 'is not a FIFO'
+      : !isOurs(stats)
+        ? `is owned by uid ${stats.uid}`
+        : (stats.mode & 0o777) !== 0o600
+          ? `has mode ${modeOf(stats)}, not 0600`
+          : sameAs !== undefined && (stats.ino !== sameAs.ino || stats.dev !== sameAs.dev)
+            ? 'is not the FIFO opened for reading'
+            : undefined;
+    if (problem !== undefined) throw new Error(`withsecrets: ${path} ${problem}`);
+    return { fd, stats };
+  } catch (error) {
+    closeQuietly(fd);
+    throw error;
+  }
+}
+
+/** Where there are no uids (Windows, which has no `mkfifo` either), nothing to compare. */
+function isOurs(stats: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || stats.uid === uid;
+}
+
+function modeOf(stats: Stats): string {
+  return `0${(stats.mode & 0o777).toString(8)}`;
 }
 
 /** One pipe for the child's stdout and stderr together, so `>log 2>&1` keeps their order. */
