@@ -10,34 +10,17 @@ import { type CompiledMask, compileMask } from './mask.ts';
 import { refuseExposingNodeSettings } from './node-settings.ts';
 import { prepareChildOutput, secretValuesOf, textMasker, wireChildOutput } from './output.ts';
 import { createReporter, type Reporter } from './report.ts';
-import {
-  needsAws,
-  planFetch,
-  type Resolved,
-  resolveVariables,
-  type Selection,
-  selectSecrets,
-} from './resolve.ts';
+import { needsAws, planFetch, resolveVariables, type Selection, selectSecrets } from './resolve.ts';
+import type { Round } from './round.ts';
 import { SignalRouter } from './signal-router.ts';
 import { ENDING_WITHSECRETS } from './signals.ts';
 import { Supervisor } from './supervise.ts';
-import type { InjectedVariable } from './variables.ts';
 import { watchForChanges } from './watch.ts';
 
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
-}
-
-/** What one fetch round produced: the child's environment and what to mask. */
-export interface Round {
-  readonly env: Record<string, string>;
-  readonly resolved: Resolved;
-  /** What the child gets from secrets and references, after precedence. */
-  readonly applied: readonly InjectedVariable[];
-  /** Injected variables skipped because the inherited environment has them (--no-override). */
-  readonly kept: readonly InjectedVariable[];
 }
 
 /** What main() must stop if the run fails: the child, and the rotation that could start another. */

@@ -1,9 +1,9 @@
 // Rotation: re-fetches on an interval and restarts, signals or ends the child when its environment would change.
 import type { Invocation } from './cli.ts';
 import { formatError, toWithsecretsErrors } from './errors.ts';
-import type { Round } from './main.ts';
 import type { CompiledMask } from './mask.ts';
 import type { Reporter } from './report.ts';
+import type { Round } from './round.ts';
 import type { ChildLaunch, Supervisor } from './supervise.ts';
 
 export interface WatchOptions {
