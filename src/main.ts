@@ -101,10 +101,8 @@ async function pipeline(
     earlyOutput = undefined;
     return { env: round.env, output: wireChildOutput(mask, await output) };
   };
-  if (invocation.dryRun) {
-    maskFor(first);
-    return listVariables(first, reporter);
-  }
+  // The listing is built from names only, so it needs no mask (src/report.ts).
+  if (invocation.dryRun) return listVariables(first, reporter);
   const firstLaunch = await launch(first);
   if (signals.pending !== undefined) return { signal: signals.pending };
 

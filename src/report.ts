@@ -1,13 +1,17 @@
-// The one module that writes withsecrets' own lines; every line passes through the output mask.
+// The one module that writes withsecrets' own lines. Lines built from names only (the --dry-run listing, a
+// rotation's notice) are printed as they are: a secret whose value is `prod` must not blank out `prod/db`.
+// Lines that quote errors, whose text may come from AWS, pass through the output mask.
 import { formatError, type WithsecretsError } from './errors.ts';
 
 export interface Reporter {
   error(error: WithsecretsError): void;
-  /** A line of its own (rotation events), prefixed `withsecrets: `. */
+  /** A line of its own built from names only (a rotation's change), prefixed `withsecrets: `; not masked. */
   notice(text: string): void;
-  /** A line of --dry-run output, to stdout. */
+  /** Like notice, for a line that quotes errors: masked like an error. */
+  errorNotice(text: string): void;
+  /** A line of --dry-run output, built from names only, to stdout; not masked. */
   listing(text: string): void;
-  /** Everything printed from now on is masked with this (values and their encodings become `***`). */
+  /** Errors printed from now on are masked with this (values and their encodings become `***`). */
   setMask(mask: (text: string) => string): void;
 }
 
@@ -19,10 +23,15 @@ export function createReporter(stdout: LineSink, stderr: LineSink): Reporter {
   let mask = (text: string): string => text;
   return {
     error: (error) => stderr.write(`${formatError(error, mask)}\n`),
-    notice: (text) => stderr.write(`${mask(`withsecrets: ${text}`).replace(/[\r\n]+/g, ' ')}\n`),
-    listing: (text) => stdout.write(`${mask(text)}\n`),
+    notice: (text) => stderr.write(`${oneLine(`withsecrets: ${text}`)}\n`),
+    errorNotice: (text) => stderr.write(`${oneLine(mask(`withsecrets: ${text}`))}\n`),
+    listing: (text) => stdout.write(`${text}\n`),
     setMask: (next) => {
       mask = next;
     },
   };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
 }

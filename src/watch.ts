@@ -42,7 +42,8 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
     } catch (thrown) {
       if (stopped.aborted) return;
       // One line per streak: a long outage must not fill the log, and a value is never part of it.
-      if (!failing) reporter.notice(`re-fetch failed, the command keeps its values; ${retrying(thrown)}`);
+      if (!failing)
+        reporter.errorNotice(`re-fetch failed, the command keeps its values; ${retrying(thrown)}`);
       failing = true;
       return schedule();
     }

@@ -220,6 +220,13 @@ describe('fetching secrets into the environment', () => {
     assert.doesNotMatch(result.stdout + result.stderr, /tok-FAKE|npm_FAKE/);
   });
 
+  it('prints the --dry-run listing as it is, though a secret value is a word of its names', async () => {
+    emulator.createSecret('prod/app/session-key', 'prod');
+    const result = await runBin(['--dry-run', '-s', 'prod/app/*', '--', 'false'], awsEnv(emulator));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'PROD_APP_SESSION_KEY <- prod/app/* (prod/app/session-key)\n');
+  });
+
   it('uses BatchGetSecretValue in chunks of 20 and fetches each secret once', async () => {
     const names = Array.from({ length: 45 }, (_, index) => `bulk/s${String(index).padStart(2, '0')}`);
     for (const name of names) emulator.createSecret(name, `value-${name}`);
