@@ -241,4 +241,48 @@ describe('fetching secrets into the environment', () => {
     assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 3);
     assert.equal(emulator.count({ operation: 'GetSecretValue' }), 0);
   });
+
+  it('sends 40 named secrets in exactly 2 BatchGetSecretValue calls of 20', async () => {
+    const names = Array.from({ length: 40 }, (_, index) => `forty/s${String(index).padStart(2, '0')}`);
+    for (const name of names) emulator.createSecret(name, `value-${name}`);
+    emulator.clearCalls();
+    const result = await runBin(
+      ['--no-mask', ...names.flatMap((name) => ['-s', name]), '--', ...PRINT_ENV, 'FORTY_S39'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { FORTY_S39: 'value-forty/s39' });
+    assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 2);
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 0);
+  });
+
+  it('matches a partial ARN (no -XXXXXX suffix) in a batch to its secret', async () => {
+    const { arn } = emulator.createSecret('partial/db', '{"password":"pw-FAKE-partial"}');
+    const partial = arn.replace(/-[A-Za-z0-9]{6}$/, '');
+    assert.notEqual(partial, arn);
+    const result = await runBin(
+      ['--no-mask', '-s', `DB=${partial}#password`, '-s', 'npm-publish', '--', ...PRINT_ENV, 'DB'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { DB: 'pw-FAKE-partial' });
+  });
+
+  it('prints the exact "kept" line for --dry-run --no-override, never a value', async () => {
+    const result = await runBin(
+      ['--dry-run', '--no-override', '-s', 'NPM_TOKEN=ci/npm#token', '--', 'false'],
+      awsEnv(emulator, { NPM_TOKEN: 'inherited-FAKE-value' }),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'NPM_TOKEN <- inherited (--no-override kept it over ci/npm#token)\n');
+  });
+
+  it('leaves a plain-string secret in clear with --mask-exclude, raw SecretString included', async () => {
+    const result = await runBin(
+      ['--mask', '--mask-exclude', 'NPM_PUBLISH', '-s', 'npm-publish', '--', ...PRINT_ENV, 'NPM_PUBLISH'],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { NPM_PUBLISH: 'npm_FAKE_token_0001' });
+  });
 });
