@@ -257,6 +257,28 @@ describe('signals sent to withsecrets while it fetches', () => {
     }
   });
 
+  it('lets SIGWINCH, SIGCONT and SIGURG pass during a hung fetch: the command still runs', async () => {
+    emulator.clearFaults();
+    emulator.clearCalls();
+    // The first attempt hangs until its request timeout; the retry answers.
+    emulator.inject({ fault: 'hang', times: 1 });
+    const { wrapper, ran } = startFetching('harmless');
+    try {
+      await waitUntil(() => emulator.calls.length >= 1, 'the first call to the emulator', 10_000);
+      for (const signal of ['SIGWINCH', 'SIGCONT', 'SIGURG'] as const) process.kill(wrapper.pid, signal);
+      const result = await ended(wrapper);
+      assert.deepEqual(
+        { status: result.status, signal: result.signal },
+        { status: 0, signal: null },
+        result.stderr,
+      );
+      assert.equal(ran(), true);
+    } finally {
+      wrapper.kill();
+      emulator.clearFaults();
+    }
+  });
+
   it('aborts the fetch, runs nothing, and dies of the signal (exits 128+N for SIGQUIT and SIGABRT)', async () => {
     const cases: [NodeJS.Signals, { status: number | null; signal: NodeJS.Signals | null }][] = [
       ['SIGTERM', { status: null, signal: 'SIGTERM' }],
