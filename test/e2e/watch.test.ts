@@ -173,6 +173,26 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     assert.equal((await run.finished).status, 0);
   });
 
+  it('tries a denied BatchGetSecretValue once in the whole run, then asks GetSecretValue each round', async (t) => {
+    const emulator = await emulatorFor(t, { 'watch/a': 'a-FAKE-0001', 'watch/b': 'b-FAKE-0001' });
+    emulator.addCredentials({ accessKeyId: 'nobatch', secretAccessKey: 'nobatch-secret' });
+    emulator.deny({ accessKeyId: 'nobatch', operation: 'BatchGetSecretValue' });
+    const run = startWatching(
+      t,
+      emulator,
+      [...FAST, '--no-mask', '-s', 'watch/a', '-s', 'watch/b', '--', ...SERVER, 'WATCH_A', 'WATCH_B'],
+      { AWS_ACCESS_KEY_ID: 'nobatch', AWS_SECRET_ACCESS_KEY: 'nobatch-secret' },
+    );
+    await run.waitForLine(/^READY \d+ WATCH_A=a-FAKE-0001 WATCH_B=b-FAKE-0001$/);
+    // Two more rounds, each of two GetSecretValue calls.
+    const target = emulator.count({ operation: 'GetSecretValue' }) + 4;
+    await waitUntil(() => emulator.count({ operation: 'GetSecretValue' }) >= target, 'two more rounds');
+    assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 1);
+    assert.equal(run.stderr(), '');
+    run.child.kill('SIGTERM');
+    assert.equal((await run.finished).status, 0);
+  });
+
   it('waits --grace for a child that ignores SIGTERM, kills it, starts the new one, and ends like the last child', async (t) => {
     const emulator = await emulatorFor(t, { 'watch/api-key': OLD });
     const run = startWatching(t, emulator, [
