@@ -17,7 +17,36 @@ export function secretValuesOf(resolved: Resolved, options: MaskOptions): string
   const values = variables
     .filter((v) => v.secret && !options.maskExclude.includes(v.name))
     .map((v) => v.value);
-  return [...new Set([...values, ...resolved.secretStrings.filter((text) => !excluded.has(text))])];
+  const whole = [...values, ...resolved.secretStrings.filter((text) => !excluded.has(text))];
+  return [...new Set([...whole, ...whole.flatMap(arrayElementStrings)])];
+}
+
+/**
+ * The strings inside the JSON arrays of `text` (a secret JSON key whose value is an array, or a raw
+ * SecretString holding one): a child that prints one element alone must not show it. Numbers, booleans
+ * objects' fields inside an array, and texts that are not JSON are left out.
+ */
+export function arrayElementStrings(text: string): string[] {
+  const first = text.trimStart()[0];
+  if (first !== '[' && first !== '{') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const walk = (node: unknown, inArray: boolean): void => {
+    if (typeof node === 'string') {
+      if (inArray) found.push(node);
+    } else if (Array.isArray(node)) {
+      for (const item of node) walk(item, true);
+    } else if (node !== null && typeof node === 'object') {
+      for (const item of Object.values(node)) walk(item, false);
+    }
+  };
+  walk(parsed, false);
+  return found;
 }
 
 /** Masks withsecrets' own lines with the same values as the child's output. */
