@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { Invocation } from './cli.ts';
 import { type CompiledMask, createMaskStream, type MaskStream, maskText } from './mask.ts';
+import { NON_TERMINAL_LONG_HOLD_MS } from './mask-stream.ts';
 import { connectSharedOutput, type OutputPipe, openOutputPipes } from './output-pipes.ts';
 import type { Resolved } from './resolve.ts';
 import type { ChildOutput } from './supervise.ts';
@@ -213,7 +214,7 @@ class MaskedRoute {
 
   constructor(source: Readable, mask: CompiledMask, target: Writable) {
     this.#source = source;
-    this.#masker = createMaskStream(mask);
+    this.#masker = createMaskStream(mask, { longHoldMs: longHoldFor(target) });
     this.#target = target;
     this.ended = new Promise((resolve) => source.once('end', resolve).once('close', resolve));
     // A read error ends the route like EOF ('close' follows); it must not end withsecrets.
@@ -265,6 +266,14 @@ class MaskedRoute {
     }
     this.#target.off('error', this.#onTargetError);
   }
+}
+
+/**
+ * How long a possible partial match of `--mask-min-length` bytes or more may wait for the rest of the value:
+ * 1 s on a terminal (`--mask`), where a prompt must show, else 5 s (see NON_TERMINAL_LONG_HOLD_MS).
+ */
+export function longHoldFor(target: Writable): number {
+  return (target as Writable & { isTTY?: boolean }).isTTY === true ? 1000 : NON_TERMINAL_LONG_HOLD_MS;
 }
 
 function shouldMask(fd: number, options: MaskOptions): boolean {
