@@ -67,8 +67,8 @@ function toUrlSafeAlphabet(base64: string): string {
  * matches merge, so every piece of a line at least that long becomes one `***`. The core's prefixes and
  * suffixes from `WRAPPED_EDGE` characters on cover a piece cut short by a break near the value's start
  * or end, so at most `WRAPPED_EDGE - 1` base64 characters at each end of the value may show. Costs about
- * 3 x 16 automaton states per base64 character: 260,000 for a 4 KB value. Only for values whose base64
- * is long enough to be wrapped (over 57 bytes) or to fill two windows.
+ * 3 x 12 automaton states per base64 character: about 190,000 for a 4 KB value. Only for values of
+ * `WRAPPED_MIN_BYTES` or more: shorter ones are rarely cut by a line break, and their whole forms stay.
  */
 export function wrappedBase64Pieces(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
@@ -86,8 +86,8 @@ export function wrappedBase64Pieces(value: string): string[] {
   return pieces;
 }
 
-/** Window length: 96 bits, so a window never matches unrelated base64 by chance. */
-const WRAPPED_WINDOW = 16;
+/** Window length: 72 bits, so a window does not match unrelated base64 by chance. */
+const WRAPPED_WINDOW = 12;
 /** Shortest prefix or suffix of a core masked on its own: 48 bits. */
 const WRAPPED_EDGE = 8;
 /** Below this, the base64 fits in a window or two and the whole forms cover it. */
