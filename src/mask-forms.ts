@@ -208,13 +208,27 @@ function isPairedSurrogate(text: string, index: number): boolean {
 }
 
 /**
- * Each line of a multi-line value (a PEM key, a certificate chain), without its `\r` and surrounding blanks:
+ * Each line of a multi-line value (a PEM key, a certificate chain; not a JSON object or array), without its
+ * `\r` and surrounding blanks:
  * the value reprinted indented (YAML) or with other line ends no longer matches as a whole.
  */
 export function lineForms(value: string): string[] {
   if (!value.includes('\n') && !value.includes('\r')) return [];
+  // A pretty-printed JSON SecretString: its lines (`"port": 5432,`) are not secrets, its values are masked.
+  if (isJsonContainer(value)) return [];
   return value
     .split(/\r\n|\r|\n/)
     .map((line) => line.trim())
     .filter((line) => line.length !== 0);
+}
+
+function isJsonContainer(text: string): boolean {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

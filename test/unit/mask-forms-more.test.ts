@@ -134,4 +134,9 @@ describe('multi-line values', () => {
     const short = compileMask(['FAKE-line-one\nab\n'], { minLength: 4 });
     assert.equal(maskText(short, 'ab FAKE-line-one'), 'ab ***');
   });
+  it('leaves the lines of a pretty-printed JSON secret alone', () => {
+    const json = JSON.stringify({ user: 'admin', password: 'FAKE-pw-0001', ssl: true }, null, 2);
+    const masked = maskText(compileMask([json], { minLength: 4 }), '"ssl": true');
+    assert.equal(masked, '"ssl": true');
+  });
 });
