@@ -36,17 +36,19 @@ export function arrayElementStrings(text: string): string[] {
   } catch {
     return [];
   }
+  // With a stack of its own: a secret may nest deeper than the call stack goes.
   const found: string[] = [];
-  const walk = (node: unknown, inArray: boolean): void => {
+  const stack: [unknown, boolean][] = [[parsed, false]];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [node, inArray] = entry;
     if (typeof node === 'string') {
       if (inArray) found.push(node);
     } else if (Array.isArray(node)) {
-      for (const item of node) walk(item, true);
+      for (let index = node.length - 1; index >= 0; index--) stack.push([node[index], true]);
     } else if (node !== null && typeof node === 'object') {
-      for (const item of Object.values(node)) walk(item, false);
+      for (const item of Object.values(node).reverse()) stack.push([item, false]);
     }
-  };
-  walk(parsed, false);
+  }
   return found;
 }
 

@@ -28,4 +28,10 @@ describe('JSON array values', () => {
     const mask = compileMask([array, ...arrayElementStrings(array)], { minLength: 4 });
     assert.equal(maskText(mask, 'first=FAKE-key-one\n'), 'first=***\n');
   });
+  it('walks arrays nested deeper than the call stack', () => {
+    const depth = 200_000;
+    assert.deepEqual(arrayElementStrings(`${'['.repeat(depth)}"FAKE-deep"${']'.repeat(depth)}`), [
+      'FAKE-deep',
+    ]);
+  });
 });
