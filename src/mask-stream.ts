@@ -13,6 +13,12 @@ export interface MaskStreamOptions {
 
 const DEFAULT_SHORT_HOLD_MS = 50;
 const DEFAULT_LONG_HOLD_MS = 1000;
+/**
+ * The long hold where no terminal shows the output (a pipe, a file, a CI log): nobody types an answer to a
+ * prompt there, so a value whose rest comes after a pause of up to 5 s is still masked whole, at the cost
+ * of at most 5 s of delay for output that ends, without a newline, in 4 or more bytes that begin a value.
+ */
+export const NON_TERMINAL_LONG_HOLD_MS = 5000;
 
 /**
  * A byte-in, byte-out Transform: bytes are never decoded, reordered, dropped or duplicated, only runs

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { Invocation } from './cli.ts';
 import { type CompiledMask, createMaskStream, type MaskStream, maskText } from './mask.ts';
+import { NON_TERMINAL_LONG_HOLD_MS } from './mask-stream.ts';
 import { connectSharedOutput, type OutputPipe, openOutputPipes } from './output-pipes.ts';
 import type { Resolved } from './resolve.ts';
 import type { ChildOutput } from './supervise.ts';
@@ -17,7 +18,38 @@ export function secretValuesOf(resolved: Resolved, options: MaskOptions): string
   const values = variables
     .filter((v) => v.secret && !options.maskExclude.includes(v.name))
     .map((v) => v.value);
-  return [...new Set([...values, ...resolved.secretStrings.filter((text) => !excluded.has(text))])];
+  const whole = [...values, ...resolved.secretStrings.filter((text) => !excluded.has(text))];
+  return [...new Set([...whole, ...whole.flatMap(arrayElementStrings)])];
+}
+
+/**
+ * The strings inside the JSON arrays of `text` (a secret JSON key whose value is an array, or a raw
+ * SecretString holding one): a child that prints one element alone must not show it. Numbers, booleans
+ * objects' fields inside an array, and texts that are not JSON are left out.
+ */
+export function arrayElementStrings(text: string): string[] {
+  const first = text.trimStart()[0];
+  if (first !== '[' && first !== '{') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  // With a stack of its own: a secret may nest deeper than the call stack goes.
+  const found: string[] = [];
+  const stack: [unknown, boolean][] = [[parsed, false]];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [node, inArray] = entry;
+    if (typeof node === 'string') {
+      if (inArray) found.push(node);
+    } else if (Array.isArray(node)) {
+      for (let index = node.length - 1; index >= 0; index--) stack.push([node[index], true]);
+    } else if (node !== null && typeof node === 'object') {
+      for (const item of Object.values(node).reverse()) stack.push([item, false]);
+    }
+  }
+  return found;
 }
 
 /** Masks withsecrets' own lines with the same values as the child's output. */
@@ -184,7 +216,7 @@ class MaskedRoute {
 
   constructor(source: Readable, mask: CompiledMask, target: Writable) {
     this.#source = source;
-    this.#masker = createMaskStream(mask);
+    this.#masker = createMaskStream(mask, { longHoldMs: longHoldFor(target) });
     this.#target = target;
     this.ended = new Promise((resolve) => source.once('end', resolve).once('close', resolve));
     // A read error ends the route like EOF ('close' follows); it must not end withsecrets.
@@ -236,6 +268,14 @@ class MaskedRoute {
     }
     this.#target.off('error', this.#onTargetError);
   }
+}
+
+/**
+ * How long a possible partial match of `--mask-min-length` bytes or more may wait for the rest of the value:
+ * 1 s on a terminal (`--mask`), where a prompt must show, else 5 s (see NON_TERMINAL_LONG_HOLD_MS).
+ */
+export function longHoldFor(target: Writable): number {
+  return (target as Writable & { isTTY?: boolean }).isTTY === true ? 1000 : NON_TERMINAL_LONG_HOLD_MS;
 }
 
 function shouldMask(fd: number, options: MaskOptions): boolean {

@@ -18,6 +18,14 @@ const PASSWORD = 'FAKE-secret pw/ü+">>?~02';
 const DB_JSON = `{"user":"admin-user","password":${JSON.stringify(PASSWORD)},"port":5432,"ssl":true,"ratio":0.75}`;
 const SECRETS = ['-s', 'TOKEN=mask/token', '-s', 'mask/db'];
 const HOLD_LONG_MS = 1000;
+/** The long hold where the output is not a terminal, as in these tests' pipes. */
+const HOLD_LONG_PIPE_MS = 5000;
+/** Over 57 bytes, so `base64` wraps it; `/`, `*`, `&`, `<`, `ü`: strict URL and JSON encoders differ. */
+const LONG = 'FAKE-long-value/for*wrapping&<percent>-and-escapes-ü-0123456789-abcdefghijklmnop';
+const PEM =
+  '-----BEGIN FAKE KEY-----\nRkFLRS1wZW0tbGluZS0xLW5vdC1hLWtleQ==\nRkFLRS1wZW0tbGluZS0yLW5vdC1hLWtleQ==\n-----END FAKE KEY-----\n';
+const LIST = '{"keys":["FAKE-list-element-one","FAKE-list-element-two"]}';
+const HAS_PYTHON = spawnSync('python3', ['-c', 'import json, urllib.parse']).status === 0;
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 interface Finished {
@@ -180,6 +188,9 @@ before(async () => {
     'mask/db': DB_JSON,
     'mask/short': 'abc',
     'mask/mid': 'FAKE-mid',
+    'mask/long': LONG,
+    'mask/pem': PEM,
+    'mask/list': LIST,
   });
   scratch = mkdtempSync(join(tmpdir(), 'withsecrets-masking-'));
 });
@@ -253,6 +264,44 @@ describe('what is masked', () => {
       assert.equal(lines.get(label), full.replace(core, '***'), label);
     }
     assert.doesNotMatch(result.stdout, /FAKE|RkFLRS|secret/);
+  });
+
+  it('masks wrapped base64, strict URL encoding, an indented CRLF PEM and a JSON array element', async () => {
+    const script = [
+      'printf %s "$LONG" | base64',
+      'printf %s "$LONG" | base64 -w 64 | sed "s/$/\r/"',
+      HAS_PYTHON
+        ? `python3 -c 'import os,urllib.parse as u,json;v=os.environ["LONG"];print(u.quote(v,safe=""));print(u.quote(v).lower());print(json.dumps(v))'`
+        : 'true',
+      'printf "key: |\r\n"; printf %s "$PEM" | sed "s/^/    /; s/$/\r/"',
+      `node -e 'console.log("second=" + JSON.parse(process.env.KEYS)[1])'`,
+    ].join('; ');
+    const result = await runBin([
+      '-s',
+      'LONG=mask/long',
+      '-s',
+      'PEM=mask/pem',
+      '-s',
+      'KEYS=mask/list#keys',
+      '--',
+      'sh',
+      '-c',
+      script,
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const base64 = Buffer.from(LONG).toString('base64');
+    const pieces = [
+      ...(base64.match(/.{1,76}/g) ?? []),
+      ...(base64.match(/.{1,64}/g) ?? []),
+      ...PEM.split('\n'),
+      'FAKE-list-element-two',
+      'FAKE-long',
+      'FAKE KEY',
+      'RkFLRS1wZW0',
+    ].filter((piece) => piece.length >= 8);
+    for (const piece of pieces) assert.ok(!result.stdout.includes(piece), `${piece} in ${result.stdout}`);
+    assert.match(result.stdout, /second=\*\*\*/);
+    if (HAS_PYTHON) assert.doesNotMatch(result.stdout, /%2f|%2F|\\u00fc/);
   });
 
   it('masks values of --mask-min-length characters or more (4 by default)', async () => {
@@ -395,20 +444,42 @@ describe('streaming', () => {
     }
   });
 
-  it('releases the held first half of every form after a longer pause, and masks the rest', async () => {
+  /** The first half of the value's standard base64 is a core prefix, masked on its own (for wrapped base64). */
+  const halfMaskedAtOnce = (label: string, text: string) =>
+    label.startsWith('base64') &&
+    Buffer.from(PASSWORD)
+      .toString('base64')
+      .startsWith(text.slice(0, Buffer.byteLength(text) >> 1));
+
+  it('masks at once the first half of base64 forms that begins the standard base64, and the rest after a pause', async () => {
+    const halves = Object.entries(forms).filter(([label, text]) => halfMaskedAtOnce(label, text));
+    assert.ok(halves.length > 0);
+    for (const [label, text] of halves) {
+      const run = startBin([...SECRETS, '--', ...splitArgs(text)], { stdin: 'pipe' });
+      await run.waitFor('stdout', 'MARK\nvalue=***', 3 * HOLD_LONG_PIPE_MS);
+      run.child.stdin?.end('go on\n');
+      const result = await run.finished;
+      assert.equal(result.status, 0, label);
+      assert.match(result.stdout, /^MARK\nvalue=(\*\*\*)+\nDONE\n$/, label);
+    }
+  });
+
+  it('releases the held first half of every other form after a longer pause, and masks the rest', async () => {
     const outcomes = await Promise.all(
-      Object.entries(forms).map(async ([label, text]) => {
-        const run = startBin([...SECRETS, '--', ...splitArgs(text)], { stdin: 'pipe' });
-        const released = Buffer.concat([
-          Buffer.from('MARK\nvalue='),
-          Buffer.from(text).subarray(0, Buffer.byteLength(text) >> 1),
-        ]);
-        await run.waitFor('stdout', released, 5000);
-        const before = run.stdoutBytes();
-        run.child.stdin?.end('go on\n');
-        const result = await run.finished;
-        return { label, released, before, status: result.status, after: run.stdoutBytes() };
-      }),
+      Object.entries(forms)
+        .filter(([label, text]) => !halfMaskedAtOnce(label, text))
+        .map(async ([label, text]) => {
+          const run = startBin([...SECRETS, '--', ...splitArgs(text)], { stdin: 'pipe' });
+          const released = Buffer.concat([
+            Buffer.from('MARK\nvalue='),
+            Buffer.from(text).subarray(0, Buffer.byteLength(text) >> 1),
+          ]);
+          await run.waitFor('stdout', released, 3 * HOLD_LONG_PIPE_MS);
+          const before = run.stdoutBytes();
+          run.child.stdin?.end('go on\n');
+          const result = await run.finished;
+          return { label, released, before, status: result.status, after: run.stdoutBytes() };
+        }),
     );
     for (const { label, released, before, status, after } of outcomes) {
       assert.equal(status, 0, label);
@@ -420,7 +491,7 @@ describe('streaming', () => {
   // Generous bounds: a loaded machine delays timers. The short hold has no lower bound, since a test runner
   // that stalls may read the marker and the release in one go.
   for (const { cut, holdMs, minMs, maxMs } of [
-    { cut: 11, holdMs: HOLD_LONG_MS, minMs: 500, maxMs: 3000 },
+    { cut: 11, holdMs: HOLD_LONG_PIPE_MS, minMs: 3000, maxMs: 9000 },
     { cut: 2, holdMs: 50, minMs: 0, maxMs: 1000 },
   ]) {
     it(`releases a held ${cut}-character prefix after ${holdMs} ms of quiet and masks the rest`, async (t) => {
@@ -430,7 +501,7 @@ describe('streaming', () => {
       await run.waitFor('stdout', 'MARK\nvalue=');
       const held = Date.now();
       const prefix = `MARK\nvalue=${TOKEN.slice(0, cut)}`;
-      await run.waitFor('stdout', prefix, 5000);
+      await run.waitFor('stdout', prefix, 3 * HOLD_LONG_PIPE_MS);
       const waited = Date.now() - held;
       t.diagnostic(`released after ${waited} ms`);
       assert.ok(waited >= minMs && waited < maxMs, `released after ${waited} ms`);
@@ -441,6 +512,12 @@ describe('streaming', () => {
       assert.equal(result.stdout, `${prefix}***\nDONE\n`);
     });
   }
+
+  it('masks a value whose second half comes 1.5 s after its first, on a pipe', async () => {
+    const result = await runBin([...SECRETS, '--', NODE, fixture('mask-split.js'), TOKEN, '11', '1500']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'MARK\nvalue=***\nDONE\n');
+  });
 
   it('writes out a held partial when the child exits, and keeps its exit status', async () => {
     const result = await runBin([...SECRETS, '--', 'sh', '-c', 'printf "tail=FAKE-sec"; exit 7']);
