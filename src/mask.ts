@@ -4,8 +4,6 @@ import { type Automaton, buildAutomaton } from './mask-automaton.ts';
 import { countCharacters, maskForms } from './mask-forms.ts';
 import { MaskScanner } from './mask-scanner.ts';
 
-export { createMaskStream, MaskStream, type MaskStreamOptions } from './mask-stream.ts';
-
 export interface CompileMaskOptions {
   /** Values shorter than this many characters are not masked (`--mask-min-length`, 4 by default). */
   readonly minLength: number;

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough, type Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { compileMask, createMaskStream } from '../../src/mask.ts';
-import { NON_TERMINAL_LONG_HOLD_MS } from '../../src/mask-stream.ts';
+import { compileMask } from '../../src/mask.ts';
+import { createMaskStream, NON_TERMINAL_LONG_HOLD_MS } from '../../src/mask-stream.ts';
 import { longHoldFor } from '../../src/output.ts';
 
 describe('long hold', () => {

@@ -7,13 +7,8 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import {
-  type CompiledMask,
-  compileMask,
-  createMaskStream,
-  type MaskStream,
-  maskBytes,
-} from '../../src/mask.ts';
+import { type CompiledMask, compileMask, maskBytes } from '../../src/mask.ts';
+import { createMaskStream, type MaskStream } from '../../src/mask-stream.ts';
 import { seededRandom } from './seeded-random.ts';
 
 function randomChunks(random: () => number, data: Buffer, maxSize: number): Buffer[] {
