@@ -66,7 +66,146 @@ function readCache(cacheFile, buildId) {
 // running one) to load the SDK's bundle; src/build/code-cache.cjs and the benchmark load bundles as a run does.
 module.exports = { loadBundle, loaded, settings };
 
-if (require.main === module) {
+/**
+ * NODE_OPTIONS options that cannot expose withsecrets' memory: they change warnings, certificates, DNS order, header
+ * size or TLS versions, nothing that runs code, opens a port, writes a file or aborts. Only these, spelt exactly so.
+ */
+const HARMLESS_NODE_OPTIONS = new Set([
+  '--no-warnings',
+  '--no-deprecation',
+  '--enable-source-maps',
+  '--use-openssl-ca',
+  '--use-bundled-ca',
+  '--dns-result-order',
+  '--max-http-header-size',
+  '--tls-min-v1.0',
+  '--tls-min-v1.1',
+  '--tls-min-v1.2',
+  '--tls-min-v1.3',
+  '--tls-max-v1.2',
+  '--tls-max-v1.3',
+]);
+/** One token in the only grammar accepted: no quote, backslash or `_`, nothing Node's tokeniser could reread. */
+const PLAIN_TOKEN = /^--[a-z0-9][a-z0-9.-]*(?:=[a-z0-9.-]+)?$/;
+
+/**
+ * Whether Node reading this NODE_OPTIONS is harmless to withsecrets: absent, blank, or only allowlisted options,
+ * each a plain token. Anything else (a quote anywhere, an escape, `_`, `-r`, an unknown option) is not: it is
+ * not decided by re-reading it the way Node does, it is sent away (see reexecWithoutNodeOptions).
+ */
+function nodeOptionsAreHarmless(value) {
+  if (value === undefined) return true;
+  return value
+    .split(/[ \t\n]+/)
+    .filter((token) => token !== '')
+    .every((token) => PLAIN_TOKEN.test(token) && HARMLESS_NODE_OPTIONS.has(token.split('=')[0]));
+}
+
+/** Carries the user's NODE_OPTIONS to the re-executed withsecrets, which hands it to the command unchanged. */
+const CARRIED_NODE_OPTIONS = 'WITHSECRETS_CARRIED_NODE_OPTIONS';
+/** The signals src/signals.ts FORWARDED_SIGNALS lists (test/unit/node-settings.test.ts keeps the two equal). */
+const RELAYED_SIGNALS = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGALRM',
+  'SIGWINCH',
+  'SIGCONT',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGVTALRM',
+  'SIGURG',
+  'SIGIO',
+  'SIGPWR',
+  'SIGSTKFLT',
+];
+const TERMINAL_GENERATED = new Set(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);
+const JOB_CONTROL_STOPS = new Set(['SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+
+/** src/signals.ts childGotItFromTerminal: the inner process shares this one's group, so the terminal reached it. */
+function innerGotItFromTerminal(signal) {
+  if (!TERMINAL_GENERATED.has(signal)) return false;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const foregroundGroup = Number(fields[5]);
+    return foregroundGroup > 0 && Number(fields[2]) === foregroundGroup;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs withsecrets again, once, with Node reading no NODE_OPTIONS: the secrets are fetched only there. This
+ * process stays transparent: it relays signals as withsecrets relays them to its command, and ends as the
+ * other ends. It holds no secret, but it did read NODE_OPTIONS (docs/security.md, "Node's own settings").
+ */
+function reexecWithoutNodeOptions(nodeOptions) {
+  const { spawn } = require('node:child_process');
+  const env = { ...process.env, [CARRIED_NODE_OPTIONS]: nodeOptions };
+  delete env.NODE_OPTIONS;
+  const inner = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env,
+  });
+  const listeners = new Map();
+  for (const signal of RELAYED_SIGNALS) {
+    // Node's own listeners from --heapsnapshot-signal and --report-on-signal: this process relays, nothing more.
+    process.removeAllListeners(signal);
+    const listener = () => {
+      if (!innerGotItFromTerminal(signal)) {
+        try {
+          inner.kill(signal);
+        } catch {}
+      }
+      if (JOB_CONTROL_STOPS.has(signal)) process.kill(process.pid, 'SIGSTOP');
+    };
+    try {
+      process.on(signal, listener);
+      listeners.set(signal, listener);
+    } catch {}
+  }
+  inner.on('error', (error) => {
+    process.stderr.write(`withsecrets: could not run itself again without NODE_OPTIONS: ${error.message}\n`);
+    process.exit(125);
+  });
+  inner.on('exit', (status, signal) => {
+    if (signal === null) process.exit(status ?? 125);
+    const number = require('node:os').constants.signals[signal] ?? 0;
+    // SIGUSR1's default action in Node is to open the inspector, not to die.
+    if (signal !== 'SIGUSR1') {
+      for (const [name, listener] of listeners) process.off(name, listener);
+      try {
+        process.kill(process.pid, signal);
+      } catch {}
+    }
+    setImmediate(() => process.exit(128 + number));
+  });
+}
+
+module.exports.nodeOptionsAreHarmless = nodeOptionsAreHarmless;
+module.exports.CARRIED_NODE_OPTIONS = CARRIED_NODE_OPTIONS;
+module.exports.RELAYED_SIGNALS = RELAYED_SIGNALS;
+
+if (require.main === module && !nodeOptionsAreHarmless(process.env.NODE_OPTIONS)) {
+  // Whatever the marker says: this process read a NODE_OPTIONS that could expose it, so it fetches nothing.
+  process.on('SIGUSR1', () => {});
+  // An inspector opened by NODE_OPTIONS is closed at once; this process never holds a secret in any case.
+  if (require('node:inspector').url() !== undefined) require('node:inspector').close();
+  reexecWithoutNodeOptions(process.env.NODE_OPTIONS);
+} else if (require.main === module) {
+  // What Node read when this process started, before the command's NODE_OPTIONS is put back (src/node-settings.ts).
+  globalThis[Symbol.for('withsecrets.nodeOptionsRead')] = process.env.NODE_OPTIONS ?? '';
+  const carried = process.env[CARRIED_NODE_OPTIONS];
+  if (carried !== undefined) {
+    // Only ever a value for the command: this process already runs without it, so a hand-set marker bypasses nothing.
+    delete process.env[CARRIED_NODE_OPTIONS];
+    process.env.NODE_OPTIONS = carried;
+  }
   // Until the bundle installs its own listeners, SIGUSR1 would open Node's inspector in a process about to hold secrets.
   process.on('SIGUSR1', () => {});
   loadBundle('withsecrets').exports.run(process.argv.slice(2));

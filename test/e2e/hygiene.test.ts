@@ -564,7 +564,9 @@ describe('nothing leaks', () => {
       // Node announces the debugger before any code of withsecrets runs: a refusal before the fetch is enough.
       const withoutNode = result.stderr.replace(/^(Debugger listening on|For help, see:) .*\n/gm, '');
       if (isRefusal({ ...result, stderr: withoutNode }, 'NODE_OPTIONS', callsBefore)) return;
-      assert.doesNotMatch(result.stderr, /Debugger listening/);
+      // bin/withsecrets.js runs withsecrets again without NODE_OPTIONS: the only debugger announced is the
+      // launcher's, closed at once, in a process that never holds a secret (test/e2e/node-options.test.ts).
+      assert.ok((result.stderr.match(/Debugger listening/g) ?? []).length <= 1, result.stderr);
       assert.equal(result.status, 0, result.stderr);
     });
 
