@@ -103,7 +103,7 @@ function nodeOptionsAreHarmless(value) {
 
 /** Carries the user's NODE_OPTIONS to the re-executed withsecrets, which hands it to the command unchanged. */
 const CARRIED_NODE_OPTIONS = 'WITHSECRETS_CARRIED_NODE_OPTIONS';
-/** The signals src/signals.ts FORWARDED_SIGNALS lists (test/unit/node-settings.test.ts keeps the two equal). */
+/** The signals src/process/signals.ts FORWARDED_SIGNALS lists (test/unit/cli/node-settings.test.ts keeps the two equal). */
 const RELAYED_SIGNALS = [
   'SIGHUP',
   'SIGINT',
@@ -126,7 +126,7 @@ const RELAYED_SIGNALS = [
 const TERMINAL_GENERATED = new Set(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);
 const JOB_CONTROL_STOPS = new Set(['SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
-/** src/signals.ts childGotItFromTerminal: the inner process shares this one's group, so the terminal reached it. */
+/** src/process/signals.ts childGotItFromTerminal: the inner process shares this one's group, so the terminal reached it. */
 function innerGotItFromTerminal(signal) {
   if (!TERMINAL_GENERATED.has(signal)) return false;
   try {
@@ -198,7 +198,7 @@ if (require.main === module && !nodeOptionsAreHarmless(process.env.NODE_OPTIONS)
   if (require('node:inspector').url() !== undefined) require('node:inspector').close();
   reexecWithoutNodeOptions(process.env.NODE_OPTIONS);
 } else if (require.main === module) {
-  // What Node read when this process started, before the command's NODE_OPTIONS is put back (src/node-settings.ts).
+  // What Node read when this process started, before the command's NODE_OPTIONS is put back (src/cli/node-settings.ts).
   globalThis[Symbol.for('withsecrets.nodeOptionsRead')] = process.env.NODE_OPTIONS ?? '';
   const carried = process.env[CARRIED_NODE_OPTIONS];
   if (carried !== undefined) {

@@ -1,21 +1,22 @@
 // The pipeline: options -> references -> fetch -> environment -> run; and the one place errors are caught.
 
 import { version } from '../package.json';
-import { type Invocation, parseCommandLine } from './cli.ts';
-import { buildChildEnvironment } from './env.ts';
+import type { SecretsFetcher } from './aws/fetch.ts';
+import { type Invocation, parseCommandLine } from './cli/command-line.ts';
+import { refuseExposingNodeSettings } from './cli/node-settings.ts';
+import { buildChildEnvironment } from './environment/merge.ts';
+import { resolveVariables } from './environment/resolve.ts';
+import type { Round } from './environment/round.ts';
 import { exitStatusFor, toWithsecretsErrors } from './errors.ts';
-import { type ChildExit, exitLike, flushStdio } from './exit.ts';
-import type { SecretsFetcher } from './fetch.ts';
-import { type CompiledMask, compileMask } from './mask.ts';
-import { refuseExposingNodeSettings } from './node-settings.ts';
-import { prepareChildOutput, secretValuesOf, textMasker, wireChildOutput } from './output.ts';
+import { prepareChildOutput, wireChildOutput } from './mask/child-output.ts';
+import { RunMask } from './mask/run-mask.ts';
+import { type ChildExit, exitLike, flushStdio } from './process/exit.ts';
+import { SignalRouter } from './process/signal-router.ts';
+import { ENDING_WITHSECRETS } from './process/signals.ts';
+import { type ChildLaunch, Supervisor } from './process/supervise.ts';
+import { watchForChanges } from './process/watch.ts';
+import { needsAws, planFetch, type Selection, selectSecrets } from './references/select.ts';
 import { createReporter, type Reporter } from './report.ts';
-import { needsAws, planFetch, resolveVariables, type Selection, selectSecrets } from './resolve.ts';
-import type { Round } from './round.ts';
-import { SignalRouter } from './signal-router.ts';
-import { ENDING_WITHSECRETS } from './signals.ts';
-import { Supervisor } from './supervise.ts';
-import { watchForChanges } from './watch.ts';
 
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -87,22 +88,16 @@ async function pipeline(
     throw error;
   }
   if (signals.pending !== undefined) return { signal: signals.pending };
-  // Old values stay masked after a rotation: the old child's last output may still carry them.
-  const seen = new Set<string>();
-  const maskFor = (round: Round): CompiledMask => {
-    for (const value of secretValuesOf(round.resolved, invocation)) seen.add(value);
-    const mask = compileMask([...seen], { minLength: invocation.maskMinLength });
-    reporter.setMask(textMasker(mask, invocation));
-    return mask;
-  };
-  const launch = async (round: Round) => {
-    const mask = maskFor(round);
-    const output = earlyOutput ?? (mask.isEmpty ? undefined : prepareChildOutput(invocation));
+  const mask = new RunMask(invocation);
+  reporter.maskWith(mask);
+  const launch = async (round: Round): Promise<ChildLaunch> => {
+    const output = earlyOutput ?? (mask.compiled.isEmpty ? undefined : prepareChildOutput(invocation));
     earlyOutput = undefined;
     return { env: round.env, output: wireChildOutput(mask, await output) };
   };
   // The listing is built from names only, so it needs no mask (src/report.ts).
   if (invocation.dryRun) return listVariables(first, reporter);
+  mask.add(first.resolved);
   const firstLaunch = await launch(first);
   if (signals.pending !== undefined) return { signal: signals.pending };
 
@@ -113,7 +108,7 @@ async function pipeline(
     ENDING_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
   );
   if (invocation.watchMs !== undefined && fetcher !== undefined) {
-    run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, maskFor });
+    run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, mask });
   }
   try {
     return await supervisor.finished;
@@ -137,7 +132,7 @@ function internalFailure(): Promise<never> {
 
 async function createFetcher(invocation: Invocation, env: Io['env']): Promise<SecretsFetcher> {
   // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
-  const { SecretsFetcher } = await import('./fetch.ts');
+  const { SecretsFetcher } = await import('./aws/fetch.ts');
   return new SecretsFetcher({
     env,
     ...(invocation.region === undefined ? {} : { region: invocation.region }),

@@ -11,8 +11,8 @@ export interface Reporter {
   errorNotice(text: string): void;
   /** A line of --dry-run output, built from names only, to stdout; not masked. */
   listing(text: string): void;
-  /** Errors printed from now on are masked with this (values and their encodings become `***`). */
-  setMask(mask: (text: string) => string): void;
+  /** Masks errors with the run's mask from now on (values and their encodings become `***`); called once. */
+  maskWith(mask: { text(text: string): string }): void;
 }
 
 interface LineSink {
@@ -26,8 +26,8 @@ export function createReporter(stdout: LineSink, stderr: LineSink): Reporter {
     notice: (text) => stderr.write(`${oneLine(`withsecrets: ${text}`)}\n`),
     errorNotice: (text) => stderr.write(`${oneLine(mask(`withsecrets: ${text}`))}\n`),
     listing: (text) => stdout.write(`${text}\n`),
-    setMask: (next) => {
-      mask = next;
+    maskWith: (owner) => {
+      mask = (text) => owner.text(text);
     },
   };
 }

@@ -116,7 +116,7 @@ async function main() {
       AWS_EC2_METADATA_DISABLED: 'true',
       CACHE_REFERENCE: 'secretsmanager://cache/one',
     };
-    // An AWS config file that exists sends a run down the SDK's path (src/direct-route.ts); an empty one sets nothing.
+    // An AWS config file that exists sends a run down the SDK's path (src/aws/direct-route.ts); an empty one sets nothing.
     const sdkConfig = join(scratch, 'config');
     writeFileSync(sdkConfig, '');
 

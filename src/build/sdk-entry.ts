@@ -1,4 +1,4 @@
-// Entry of dist/aws-sdk.cjs: just what src/regional-clients.ts takes from the SDK, so esbuild leaves the rest out.
+// Entry of dist/aws-sdk.cjs: just what src/aws/regional-clients.ts takes from the SDK, so esbuild leaves the rest out.
 export {
   BatchGetSecretValueCommand,
   GetSecretValueCommand,

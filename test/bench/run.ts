@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       { label: LABELS.twenty, argv: withsecrets(...named(TWENTY)) },
       { label: LABELS.manyPrefix, argv: withsecrets('-s', `${MANY_PREFIX}*`) },
       { label: LABELS.manyNamed, argv: withsecrets(...named(MANY)) },
-      // An AWS config file that exists, even empty, sends a run through the SDK (src/direct-route.ts). hyperfine
+      // An AWS config file that exists, even empty, sends a run through the SDK (src/aws/direct-route.ts). hyperfine
       // gives all commands one environment, so `env` sets it: its exec adds about a millisecond.
       {
         label: LABELS.oneViaSdk,

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_JSON_DEPTH } from '../../src/json.ts';
+import { MAX_JSON_DEPTH } from '../../src/environment/json.ts';
 import type { Emulator } from '../emulator/emulator.ts';
 import { emulatorWith, fixture, awsEnv as harnessAwsEnv, NODE, printedEnv, runBin } from './harness.ts';
 

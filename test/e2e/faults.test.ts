@@ -41,7 +41,7 @@ function leaksIn(output: string): string[] {
   );
 }
 
-/** The retry budget of both routes: 3 attempts a call, each cut at 3 s (src/regional-clients.ts). */
+/** The retry budget of both routes: 3 attempts a call, each cut at 3 s (src/aws/regional-clients.ts). */
 const ATTEMPTS = 3;
 
 interface FaultCase {

@@ -29,7 +29,7 @@ export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): 
   };
 }
 
-/** An AWS config file that exists and says nothing: that alone sends withsecrets to the SDK (src/direct-route.ts). */
+/** An AWS config file that exists and says nothing: that alone sends withsecrets to the SDK (src/aws/direct-route.ts). */
 export const EMPTY_AWS_CONFIG = fixture('aws-config-empty');
 
 /** withsecrets' two ways to Secrets Manager, for the tests that must hold on both: extra environment for each. */

@@ -489,7 +489,7 @@ describe('nothing leaks', () => {
           );
           /*
            * The one exception: named pipes (FIFOs) that withsecrets' own process tree made, and that withsecrets
-           * unlinked, carry the command's output to the masker (src/output-pipes.ts). What flows through a pipe
+           * unlinked, carry the command's output to the masker (src/mask/output-pipes.ts). What flows through a pipe
            * never reaches the disk. Any other open that could write is a failure.
            */
           const commandTgids = new Set(

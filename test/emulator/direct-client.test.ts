@@ -6,7 +6,7 @@ import {
   GetSecretValueCommand,
   ListSecretsCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { DirectClient, type DirectClientOptions } from '../../src/direct-client.ts';
+import { DirectClient, type DirectClientOptions } from '../../src/aws/direct-client.ts';
 import { type Emulator, startEmulator } from './emulator.ts';
 import { clientFor, TEST_CREDENTIALS } from './helpers.ts';
 
@@ -36,7 +36,7 @@ async function rejectionOf(call: () => Promise<unknown>): Promise<Error & Record
 }
 
 /**
- * What withsecrets reads of an error: fetch.ts and aws-errors.ts look at nothing else (of the message, only its
+ * What withsecrets reads of an error: src/aws/fetch.ts and src/aws/errors.ts look at nothing else (of the message, only its
  * first line: AWS's signature errors go on with the canonical request, which differs between clients).
  */
 function essentials(error: Error & Record<string, unknown>) {

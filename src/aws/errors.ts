@@ -1,0 +1,145 @@
+// Translates what the AWS SDK throws into withsecrets errors that name the secret and say what to do.
+import { WithsecretsError } from '../errors.ts';
+
+export interface ErrorContext {
+  /** The secret id as the user wrote it, when the failure concerns one secret. */
+  readonly secretId?: string;
+  readonly region: string;
+  /** The API action, for access-denied hints, e.g. `secretsmanager:GetSecretValue`. */
+  readonly action: string;
+  readonly endpoint?: string;
+}
+
+interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly message?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'MissingAuthenticationTokenException',
+  'SignatureDoesNotMatch',
+]);
+
+/** Maps an AWS error code (from a thrown error or a BatchGetSecretValue `Errors` entry) to our error. */
+export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
+  const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;
+  const name = typeof error.name === 'string' ? error.name : '';
+  const code = typeof error.code === 'string' ? error.code : '';
+  // AWS's own messages never hold secret values; anything else is reduced to its name.
+  const awsMessage = typeof error.message === 'string' ? (error.message.split('\n')[0] ?? '') : '';
+  const secret = context.secretId === undefined ? 'secrets' : `secret "${context.secretId}"`;
+  const where = context.endpoint === undefined ? `Secrets Manager in ${context.region}` : context.endpoint;
+  const options = { cause: thrown };
+
+  switch (name) {
+    case 'ResourceNotFoundException':
+      // AWS says "can't find the specified secret value for staging label: X" when only the version is missing.
+      if (/secret value for/i.test(awsMessage)) {
+        return new WithsecretsError(
+          'SECRET_NOT_FOUND',
+          `${secret} has no such version in ${context.region}: ${awsMessage}`,
+          {
+            ...options,
+            hint: 'check --version-stage or --version-id (aws secretsmanager list-secret-version-ids)',
+          },
+        );
+      }
+      return new WithsecretsError('SECRET_NOT_FOUND', `${secret} not found in ${context.region}`, {
+        ...options,
+        hint: 'check the name and the region (--region, or use the full ARN)',
+      });
+    case 'AccessDeniedException':
+      return new WithsecretsError('ACCESS_DENIED', `access denied to ${secret} in ${context.region}`, {
+        ...options,
+        hint:
+          context.action === 'secretsmanager:ListSecrets'
+            ? 'allow secretsmanager:ListSecrets on Resource "*" for this identity (a wildcard lists names first)'
+            : `allow ${context.action} on it for this identity (and kms:Decrypt on its key)`,
+      });
+    case 'DecryptionFailure':
+      return new WithsecretsError('DECRYPTION_FAILED', `${secret} cannot be decrypted with its KMS key`, {
+        ...options,
+        hint: 'allow kms:Decrypt on the secret’s KMS key for this identity',
+      });
+    case 'InvalidRequestException':
+      return new WithsecretsError('SECRET_UNAVAILABLE', `${secret} cannot be read: ${awsMessage}`, {
+        ...options,
+        hint: 'restore the secret (it may be marked for deletion) or pick another',
+      });
+    case 'InvalidParameterException':
+    case 'ValidationException':
+      return new WithsecretsError('BAD_REFERENCE', `AWS rejected ${secret}: ${awsMessage}`, {
+        ...options,
+        hint: 'check the secret id, --version-stage and --version-id',
+      });
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+    case 'LimitExceededException':
+      return new WithsecretsError(
+        'THROTTLED',
+        `Secrets Manager throttled the requests for ${secret} after retries`,
+        {
+          ...options,
+          hint: 'retry later, or fetch fewer secrets at once (prefer wildcards and JSON secrets)',
+        },
+      );
+    case 'CredentialsProviderError':
+      return new WithsecretsError('NO_CREDENTIALS', 'no AWS credentials found', {
+        ...options,
+        hint: 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available',
+      });
+    case 'TimeoutError':
+      // The SDK names an exhausted run of connection resets TimeoutError too; its code tells them apart.
+      if (NETWORK_CODES.has(code)) break;
+      return new WithsecretsError('TIMEOUT', `${where} did not answer in time for ${secret}`, {
+        ...options,
+        hint: 'check the network path to Secrets Manager (proxy, VPC endpoint, --endpoint-url)',
+      });
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new WithsecretsError('BAD_CREDENTIALS', `AWS rejected the credentials (${name}): ${awsMessage}`, {
+      ...options,
+      hint: 'refresh the credentials, check the key pair and the system clock',
+    });
+  }
+  if (/region is missing/i.test(awsMessage)) {
+    return new WithsecretsError('NO_REGION', 'no AWS region set', {
+      ...options,
+      hint: 'pass --region, set AWS_REGION, or use a profile with a region',
+    });
+  }
+  if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name)) {
+    return new WithsecretsError('NETWORK', `cannot reach ${where} (${code || name})`, {
+      ...options,
+      hint: 'check the network, the proxy and --endpoint-url',
+    });
+  }
+  // A response that failed to parse carries a parser message that can quote the body: never print it.
+  const isServiceError =
+    typeof (error as { $fault?: unknown }).$fault === 'string' &&
+    /Exception$|Failure$|^InternalServiceError$|^ServiceUnavailable$/.test(name);
+  return new WithsecretsError(
+    'AWS_ERROR',
+    `${context.action} failed for ${secret}: ${name || 'unknown error'}`,
+    {
+      ...options,
+      hint: isServiceError ? `AWS said: ${awsMessage}` : 'check the network and the AWS configuration',
+    },
+  );
+}

@@ -1,0 +1,112 @@
+// One Secrets Manager client per region (a full ARN is fetched from its own region): direct where it can, else the SDK.
+import type * as Sdk from '@aws-sdk/client-secrets-manager';
+import { arnRegion } from '../references/secret-refs.ts';
+import { DirectClient } from './direct-client.ts';
+import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
+import type { ErrorContext } from './errors.ts';
+import type { SecretsManagerApi } from './secrets-manager-api.ts';
+
+export type AwsOptions = RouteOptions;
+
+type SdkModule = typeof Sdk;
+let sdk: SdkModule | undefined;
+
+/**
+ * Loads the SDK on first use. It is most of withsecrets' start-up (docs/performance.md), and a run that the
+ * direct client serves, `--help`, `--version` or a run with nothing to fetch never need it.
+ */
+function loadSdk(): SdkModule {
+  sdk ??= require('@aws-sdk/client-secrets-manager') as SdkModule;
+  return sdk;
+}
+
+/** Per attempt; with 3 attempts a silent endpoint fails in about 10 s instead of hanging. */
+const REQUEST_TIMEOUT_MS = 3000;
+const CONNECT_TIMEOUT_MS = 3000;
+const MAX_ATTEMPTS = 3;
+const DEFAULT_REGION_KEY = '';
+
+interface RegionalClient {
+  readonly api: SecretsManagerApi;
+  readonly region: Promise<string>;
+}
+
+export class RegionalClients {
+  readonly #options: AwsOptions;
+  readonly #clients = new Map<string, RegionalClient>();
+  #sdkCredentials: Sdk.SecretsManagerClient['config']['credentials'] | undefined;
+
+  constructor(options: AwsOptions) {
+    this.#options = options;
+  }
+
+  /** The region an id is fetched from: the ARN's own, or '' for the configured one. */
+  regionKeyOf(id: string): string {
+    return arnRegion(id) ?? DEFAULT_REGION_KEY;
+  }
+
+  /** The client for an id, with the context its errors are reported in. */
+  async forId(id: string, action: string): Promise<{ api: SecretsManagerApi; context: ErrorContext }> {
+    const client = this.#client(this.regionKeyOf(id));
+    const endpoint = configuredEndpoint(this.#options);
+    const context = { region: await client.region, action };
+    return { api: client.api, context: endpoint === undefined ? context : { ...context, endpoint } };
+  }
+
+  #client(key: string): RegionalClient {
+    let client = this.#clients.get(key);
+    if (client === undefined) {
+      const route = directRoute(this.#options, key);
+      client =
+        route === undefined
+          ? this.#sdkClient(key)
+          : {
+              api: new DirectClient({
+                ...route,
+                maxAttempts: MAX_ATTEMPTS,
+                connectTimeoutMs: CONNECT_TIMEOUT_MS,
+                requestTimeoutMs: REQUEST_TIMEOUT_MS,
+              }),
+              region: Promise.resolve(route.region),
+            };
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+
+  #sdkClient(key: string): RegionalClient {
+    const env = this.#options.env;
+    // Like the AWS CLI, AWS_DEFAULT_REGION counts too (the JS SDK alone reads only AWS_REGION).
+    const region = key || this.#options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+    // The SDK warns on stderr about Node 20 once per process; withsecrets prints nothing of its own.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const { SecretsManagerClient, GetSecretValueCommand, BatchGetSecretValueCommand, ListSecretsCommand } =
+      loadSdk();
+    const client = new SecretsManagerClient({
+      maxAttempts: MAX_ATTEMPTS,
+      requestHandler: {
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
+      ...(region === undefined ? {} : { region }),
+      ...(this.#options.profile === undefined ? {} : { profile: this.#options.profile }),
+      ...(this.#options.endpointUrl === undefined ? {} : { endpoint: this.#options.endpointUrl }),
+      // Clients of other regions share the first one's credentials, so they are resolved once.
+      ...(this.#sdkCredentials === undefined ? {} : { credentials: this.#sdkCredentials }),
+    });
+    this.#sdkCredentials ??= client.config.credentials;
+    // The SDK's input types are mutable copies of the same shapes.
+    type Input<C extends abstract new (input: never) => unknown> = NonNullable<ConstructorParameters<C>[0]>;
+    const api: SecretsManagerApi = {
+      getSecretValue: (input, abortSignal) => client.send(new GetSecretValueCommand(input), { abortSignal }),
+      batchGetSecretValue: (input, abortSignal) =>
+        client.send(new BatchGetSecretValueCommand(input as Input<typeof BatchGetSecretValueCommand>), {
+          abortSignal,
+        }),
+      listSecrets: (input, abortSignal) =>
+        client.send(new ListSecretsCommand(input as Input<typeof ListSecretsCommand>), { abortSignal }),
+    };
+    return { api, region: client.config.region().catch(() => '(no region)') };
+  }
+}

@@ -1,0 +1,89 @@
+// Joins fetched secrets back to the references that asked for them: the variables a round's values become.
+
+import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
+import type { EnvReference } from '../references/env-refs.ts';
+import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
+import type { SecretRef } from '../references/secret-refs.ts';
+import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
+import { type InjectedVariable, valueForEnvReference, variablesFromSecret } from './variables.ts';
+
+const PER_SECRET_CODES = new Set<ErrorCode>([
+  'SECRET_NOT_FOUND',
+  'ACCESS_DENIED',
+  'SECRET_UNAVAILABLE',
+  'DECRYPTION_FAILED',
+  'BAD_REFERENCE',
+]);
+
+export interface Resolved {
+  /** From --secret, in the order given. */
+  readonly injected: readonly InjectedVariable[];
+  /** Inherited variables whose reference was replaced by its value. */
+  readonly references: readonly InjectedVariable[];
+  /** The raw SecretString of every fetched secret, to be masked as a whole too. */
+  readonly secretStrings: readonly string[];
+}
+
+/** Turns fetched secrets into variables; throws every fetch, naming and value error together. */
+export function resolveVariables(selection: Selection, fetched: FetchResult): Resolved {
+  const errors: WithsecretsError[] = [...fetched.errors];
+  const used = new Set<FetchedSecret>();
+  const collect = <T>(produce: () => T): T | undefined => {
+    try {
+      return produce();
+    } catch (thrown) {
+      errors.push(...toWithsecretsErrors(thrown));
+      return undefined;
+    }
+  };
+
+  const injected = selection.refs.flatMap((ref) => {
+    const failure = ref.wildcard ? undefined : fetched.failures.get(queryKey(refQuery(ref, selection)));
+    if (failure !== undefined) errors.push(failure);
+    const secrets = ref.wildcard
+      ? (fetched.matches.get(ref.id) ?? [])
+      : [fetched.secrets.get(queryKey(refQuery(ref, selection)))].filter((secret) => secret !== undefined);
+    return secrets.flatMap((secret) => {
+      used.add(secret);
+      const label = ref.wildcard ? `${ref.id}* (${secret.name})` : ref.id;
+      const selectionOfRef = {
+        label,
+        wildcard: ref.wildcard,
+        ...(ref.alias === undefined ? {} : { alias: ref.alias }),
+        ...keyOf(ref),
+      };
+      return collect(() => variablesFromSecret(secret, selectionOfRef, selection.naming)) ?? [];
+    });
+  });
+  const references = selection.envReferences.flatMap((reference) => {
+    const key = queryKey(envReferenceQuery(reference));
+    const failure = fetched.failures.get(key);
+    if (failure !== undefined) errors.push(referencedBy(failure, reference));
+    const secret = fetched.secrets.get(key);
+    if (secret === undefined) return [];
+    used.add(secret);
+    return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
+  });
+  throwIfAny(errors);
+  const secretStrings = [...used].flatMap((secret) =>
+    secret.secretString === undefined ? [] : [secret.secretString],
+  );
+  return { injected, references, secretStrings };
+}
+
+/** Errors about one secret also name the variable whose reference asked for it (not a call-wide failure). */
+function referencedBy(error: WithsecretsError, reference: EnvReference): WithsecretsError {
+  if (!PER_SECRET_CODES.has(error.code)) return error;
+  return new WithsecretsError(
+    error.code,
+    `${error.message} (referenced by ${reference.variable}=${reference.text})`,
+    {
+      cause: error,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    },
+  );
+}
+
+function keyOf(ref: SecretRef): { key?: string } {
+  return ref.key === undefined ? {} : { key: ref.key };
+}

@@ -1,0 +1,259 @@
+// Decides what is masked and wires the child's stdout and stderr: inherited, or piped through the masker.
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { fstatSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
+import type { Invocation } from '../cli/command-line.ts';
+import type { CompiledMask } from './masker.ts';
+import { connectSharedOutput, type OutputPipe, openOutputPipes } from './output-pipes.ts';
+import type { RunMask } from './run-mask.ts';
+import { createMaskStream, type MaskStream, NON_TERMINAL_LONG_HOLD_MS } from './stream.ts';
+
+/** How one child's stdout and stderr are wired (inherited, or piped through the masker). */
+export interface ChildOutput {
+  readonly stdio: StdioOptions;
+  /** Takes the child's own pipes (used where no pipe of ours was given to it). */
+  attach(child: Pick<ChildProcess, 'stdout' | 'stderr'>): void;
+  /** Writes out what the child wrote, waiting at most `timeoutMs` for its pipes to close. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Closes the pipes of an output that no child was given (a restart that did not happen). */
+  release(): void;
+}
+
+type OutputOptions = Pick<Invocation, 'mask'>;
+
+/** Which of the child's stdout and stderr are masked, with their pipes: decided and made before the values are known. */
+export interface PreparedOutput {
+  readonly channels: readonly Channel[];
+  readonly stdio: ChildOutput['stdio'];
+  /** Closes the pipes when the output turns out to need no masking. */
+  release(): void;
+}
+
+/**
+ * Decides where masking applies and makes its pipes. It needs no secret, so main.ts starts it while the
+ * fetch is in flight: making the pipes starts `mkfifo`, a few milliseconds of every masked run.
+ */
+export async function prepareChildOutput(options: OutputOptions): Promise<PreparedOutput | undefined> {
+  const maskStdout = shouldMask(1, options);
+  const maskStderr = shouldMask(2, options);
+  if (!maskStdout && !maskStderr) return undefined;
+  if (maskStdout && maskStderr && isSameFile(1, 2)) {
+    // `>log 2>&1`: one pipe for both keeps the child's interleaving of the two.
+    const shared = await connectSharedOutput();
+    if (shared !== undefined) {
+      return prepared(
+        ['inherit', shared.childEnd, shared.childEnd],
+        [{ pipe: shared, target: process.stdout }],
+      );
+    }
+  }
+  const pipes = await openOutputPipes(Number(maskStdout) + Number(maskStderr));
+  const channel = (fd: 1 | 2, masked: boolean): Channel | undefined => {
+    if (!masked) return undefined;
+    const pipe = pipes?.shift();
+    return {
+      fd,
+      target: fd === 1 ? process.stdout : process.stderr,
+      ...(pipe === undefined ? {} : { pipe }),
+    };
+  };
+  const channels = [channel(1, maskStdout), channel(2, maskStderr)];
+  const slot = (entry: Channel | undefined) =>
+    entry === undefined ? 'inherit' : (entry.pipe?.childEnd ?? 'pipe');
+  return prepared(
+    ['inherit', slot(channels[0]), slot(channels[1])],
+    channels.filter((entry) => entry !== undefined),
+  );
+}
+
+/** The child's output: through the masker on the prepared channels, or inherited when nothing is to be masked. */
+export function wireChildOutput(mask: RunMask, output: PreparedOutput | undefined): ChildOutput {
+  if (output === undefined || mask.compiled.isEmpty) {
+    output?.release();
+    return inheritedOutput();
+  }
+  return maskedOutput(output, mask);
+}
+
+function prepared(stdio: ChildOutput['stdio'], channels: readonly Channel[]): PreparedOutput {
+  return {
+    stdio,
+    channels,
+    release() {
+      for (const { pipe } of channels) {
+        pipe?.closeChildEnd();
+        pipe?.parentEnd.destroy();
+      }
+    },
+  };
+}
+
+/** Where one masked stream of the child's goes: through `pipe`, else Node's own stdio pipe for `fd`. */
+interface Channel {
+  readonly pipe?: OutputPipe;
+  readonly fd?: 1 | 2;
+  readonly target: Writable;
+}
+
+function inheritedOutput(): ChildOutput {
+  return {
+    stdio: 'inherit',
+    attach: () => {},
+    drain: async () => {},
+    release: () => {},
+  };
+}
+
+function maskedOutput(output: PreparedOutput, mask: RunMask): ChildOutput {
+  const { stdio, channels } = output;
+  const routes: MaskedRoute[] = [];
+  let attached = false;
+  let unfollow = (): unknown => undefined;
+  let drained: Promise<void> | undefined;
+  return {
+    stdio,
+    release() {
+      if (!attached) output.release();
+    },
+    attach(child) {
+      attached = true;
+      for (const channel of channels) {
+        channel.pipe?.closeChildEnd();
+        const source = channel.pipe?.parentEnd ?? (channel.fd === 1 ? child.stdout : child.stderr);
+        if (source !== null && source !== undefined)
+          routes.push(new MaskedRoute(source, mask.compiled, channel.target));
+      }
+      // A child told by signal to re-read its secrets may print the new ones.
+      unfollow = mask.follow((next) => {
+        for (const route of routes) route.setMask(next);
+      });
+    },
+    drain(timeoutMs) {
+      drained ??= untilEndedOrTimedOut(routes, timeoutMs).then(async () => {
+        await Promise.all(routes.map((route) => route.finish()));
+        unfollow();
+      });
+      return drained;
+    },
+  };
+}
+
+/**
+ * Waits for every route's source to end, or for `timeoutMs` (a background grandchild may hold a pipe). Time
+ * spent waiting on a slow reader of withsecrets' output does not count: what the child wrote before it exited
+ * may still be in the pipe behind it, and must not be dropped.
+ */
+function untilEndedOrTimedOut(routes: readonly MaskedRoute[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let waited = 0;
+    let last = monotonicMs();
+    const timer = setInterval(() => {
+      const now = monotonicMs();
+      if (!routes.some((route) => route.blocked)) waited += now - last;
+      last = now;
+      if (waited >= timeoutMs) done();
+    }, DRAIN_POLL_MS);
+    const done = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    void Promise.all(routes.map((route) => route.ended)).then(done);
+  });
+}
+
+const DRAIN_POLL_MS = 20;
+
+/** Like performance.now(), without loading perf_hooks (half a millisecond) at the end of every run. */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+const FLUSH = Buffer.alloc(0);
+
+/** source -> masker -> target, with backpressure; if the target fails (its reader left), the child's pipe closes. */
+class MaskedRoute {
+  readonly #source: Readable;
+  readonly #masker: MaskStream;
+  readonly #target: Writable;
+  #broken = false;
+  /** Settles when the source reaches its end (every writer closed it) or closes. */
+  readonly ended: Promise<void>;
+
+  constructor(source: Readable, mask: CompiledMask, target: Writable) {
+    this.#source = source;
+    this.#masker = createMaskStream(mask, { longHoldMs: longHoldFor(target) });
+    this.#target = target;
+    this.ended = new Promise((resolve) => source.once('end', resolve).once('close', resolve));
+    // A read error ends the route like EOF ('close' follows); it must not end withsecrets.
+    source.on('error', () => {});
+    target.on('error', this.#onTargetError);
+    source.pipe(this.#masker).pipe(target, { end: false });
+    if (target.destroyed) this.#onTargetError();
+  }
+
+  setMask(mask: CompiledMask): void {
+    this.#masker.setMask(mask);
+  }
+
+  /** The target's reader is behind: the whole route waits for it. */
+  get blocked(): boolean {
+    return !this.#broken && this.#target.writableNeedDrain;
+  }
+
+  /**
+   * Like a plain pipe whose reader went away: stop reading, so the child's next write fails (SIGPIPE or EPIPE)
+   * and it ends as it would without withsecrets in between.
+   */
+  readonly #onTargetError = (): void => {
+    this.#broken = true;
+    this.#masker.unpipe(this.#target);
+    this.#source.unpipe(this.#masker);
+    this.#source.destroy();
+    this.#masker.destroy();
+  };
+
+  /** Stops reading (a grandchild may hold the pipe) and writes out everything received, held bytes included. */
+  async finish(): Promise<void> {
+    const source = this.#source;
+    const masker = this.#masker;
+    source.unpipe(masker);
+    // What the source already read but the masker had no room for yet: read() with no size returns all of it.
+    const buffered = this.#broken || masker.writableEnded ? null : (source.read() as Buffer | null);
+    if (buffered !== null) masker.write(buffered);
+    source.destroy();
+    if (!masker.destroyed && !masker.readableEnded) {
+      await new Promise((resolve) => {
+        masker.once('end', resolve).once('close', resolve);
+        if (!masker.writableEnded) masker.end();
+      });
+    }
+    // withsecrets exits next, and process.exit() drops whatever a pipe to a slow reader still buffers.
+    if (!this.#broken && !this.#target.destroyed && this.#target.writableLength > 0) {
+      await new Promise((resolve) => this.#target.write(FLUSH, resolve));
+    }
+    this.#target.off('error', this.#onTargetError);
+  }
+}
+
+/**
+ * How long a possible partial match of `--mask-min-length` bytes or more may wait for the rest of the value:
+ * 1 s on a terminal (`--mask`), where a prompt must show, else 5 s (see NON_TERMINAL_LONG_HOLD_MS).
+ */
+export function longHoldFor(target: Writable): number {
+  return (target as Writable & { isTTY?: boolean }).isTTY === true ? 1000 : NON_TERMINAL_LONG_HOLD_MS;
+}
+
+function shouldMask(fd: number, options: OutputOptions): boolean {
+  if (options.mask === 'never') return false;
+  return options.mask === 'always' || !isatty(fd);
+}
+
+function isSameFile(a: number, b: number): boolean {
+  try {
+    const first = fstatSync(a);
+    const second = fstatSync(b);
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    return false;
+  }
+}

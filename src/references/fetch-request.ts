@@ -1,0 +1,41 @@
+// What a run asks its source of secrets for, and what comes back: the contract between references and AWS.
+import type { WithsecretsError } from '../errors.ts';
+
+export interface SecretQuery {
+  readonly id: string;
+  readonly versionStage?: string;
+  readonly versionId?: string;
+}
+
+export interface FetchRequest {
+  readonly queries: readonly SecretQuery[];
+  /** Name prefixes of wildcard references (`prod/*` -> `prod/`). */
+  readonly prefixes: readonly string[];
+  /** Version selection for the secrets that prefixes match. */
+  readonly prefixVersion?: Omit<SecretQuery, 'id'>;
+}
+
+/** One secret version as AWS returned it. Exactly one of `secretString` and `secretBinary` is set. */
+export interface FetchedSecret {
+  /** The Name AWS returns (for an ARN lookup, without the -XXXXXX suffix). */
+  readonly name: string;
+  readonly arn: string;
+  readonly secretString?: string;
+  readonly secretBinary?: Uint8Array;
+}
+
+export interface FetchResult {
+  /** By `queryKey(query)`. */
+  readonly secrets: ReadonlyMap<string, FetchedSecret>;
+  /** By prefix, in name order: the matched secrets that were fetched (a failed prefix is in `errors`). */
+  readonly matches: ReadonlyMap<string, readonly FetchedSecret[]>;
+  /** Why a query failed, by `queryKey(query)`. */
+  readonly failures: ReadonlyMap<string, WithsecretsError>;
+  /** Failures of wildcards: listing, or a matched secret. Nothing may run when there is any failure. */
+  readonly errors: readonly WithsecretsError[];
+}
+
+/** The key of a query in a FetchResult: two queries for the same id and version are one fetch. */
+export function queryKey(query: SecretQuery): string {
+  return [query.id, query.versionStage ?? '', query.versionId ?? ''].join('\0');
+}

@@ -1,0 +1,130 @@
+// Parses `--secret REF` and checks secret ids the way AWS would, so a typo fails before any AWS call.
+
+import { WithsecretsError } from '../errors.ts';
+import { isValidVariableName } from '../names.ts';
+
+export interface SecretRef {
+  /** The REF as given (for messages and --dry-run). */
+  readonly text: string;
+  /** VAR: the variable name, or the prefix of every variable for a JSON secret or a wildcard. */
+  readonly alias?: string;
+  /** Secret name, full ARN or partial ARN; for a wildcard, the PREFIX (without '*'). */
+  readonly id: string;
+  /** The KEY after '#', may be a dotted path. */
+  readonly key?: string;
+  readonly wildcard: boolean;
+}
+
+/** What is wrong with a secret id, phrased to follow "bad reference X: ". */
+export interface IdProblem {
+  readonly problem: string;
+  readonly hint: string;
+}
+
+const FORM_HINT = 'write it as [VAR=]ID[#KEY] or [VAR=]PREFIX*';
+const ARN_FORM = 'arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME';
+const NAME_HINT = 'secret names use only letters, digits and / _ + = . @ -';
+const MAX_NAME_LENGTH = 512;
+/** AWS appends `-` and six random characters to the name in a full ARN. */
+const MAX_ARN_NAME_LENGTH = MAX_NAME_LENGTH + 7;
+const NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
+const PARTITION = /^aws[a-z-]*$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/;
+const ACCOUNT = /^[0-9]{12}$/;
+
+/** Parses `[VAR=]ID[#KEY]` or `[VAR=]PREFIX*`; throws BAD_REFERENCE naming the reference. */
+export function parseSecretRef(text: string): SecretRef {
+  const fail = (problem: string, hint = FORM_HINT) =>
+    new WithsecretsError('BAD_REFERENCE', `bad secret reference ${JSON.stringify(text)}: ${problem}`, {
+      hint,
+    });
+  if (text.trim() === '') throw fail('it is empty');
+  const hashAt = text.indexOf('#');
+  const head = hashAt < 0 ? text : text.slice(0, hashAt);
+  const key = hashAt < 0 ? undefined : text.slice(hashAt + 1);
+  if (head.startsWith('=')) throw fail("empty variable name before '='");
+  // Secret names may hold '=': only a valid variable name before the first '=' makes an alias.
+  const equalsAt = head.indexOf('=');
+  const candidate = equalsAt < 0 ? '' : head.slice(0, equalsAt);
+  const alias = isValidVariableName(candidate) ? candidate : undefined;
+  const id = alias === undefined ? head : head.slice(equalsAt + 1);
+  if (id === '') throw fail(alias === undefined ? 'no secret id before #' : `no secret id after ${alias}=`);
+  if (key === '') throw fail("empty key after '#'", 'give a key after # or drop the #');
+
+  const starAt = id.indexOf('*');
+  const wildcard = starAt >= 0;
+  if (wildcard) {
+    if (id === '*') throw fail("'*' alone would match every secret", 'give a prefix, as in prod/*');
+    if (starAt !== id.length - 1) {
+      throw fail("'*' may only end a wildcard, as in prod/*", 'secret names cannot hold *');
+    }
+    if (key !== undefined) {
+      throw fail('a wildcard takes no #KEY', 'select a key of one secret with ID#KEY, or drop #KEY');
+    }
+  }
+  const problem = wildcard ? findPrefixProblem(id.slice(0, -1)) : findSecretIdProblem(id);
+  if (problem !== undefined) throw fail(problem.problem, problem.hint);
+  return {
+    text,
+    ...(alias === undefined ? {} : { alias }),
+    id: wildcard ? id.slice(0, -1) : id,
+    ...(key === undefined ? {} : { key }),
+    wildcard,
+  };
+}
+
+/** The region of a full or partial secret ARN, else undefined (a name is fetched from the default region). */
+export function arnRegion(id: string): string | undefined {
+  if (!id.startsWith('arn:') || findArnProblem(id) !== undefined) return undefined;
+  return id.split(':')[3];
+}
+
+/** What AWS would reject in a secret name or ARN, else undefined. */
+export function findSecretIdProblem(id: string): IdProblem | undefined {
+  return id.startsWith('arn:') ? findArnProblem(id) : findNameProblem(id, 'secret name', MAX_NAME_LENGTH);
+}
+
+function findPrefixProblem(prefix: string): IdProblem | undefined {
+  if (prefix.startsWith('arn:')) {
+    return {
+      problem: 'a wildcard matches secret names, not ARNs',
+      hint: 'write a name prefix, as in prod/*',
+    };
+  }
+  return findNameProblem(prefix, 'wildcard prefix', MAX_NAME_LENGTH);
+}
+
+function findArnProblem(arn: string): IdProblem | undefined {
+  const fields = arn.split(':');
+  const [, partition = '', service, region = '', account = '', resource] = fields;
+  const shape = { problem: `not a Secrets Manager secret ARN`, hint: `write it as ${ARN_FORM}` };
+  if (fields.length < 7 || service !== 'secretsmanager' || resource !== 'secret') return shape;
+  if (!PARTITION.test(partition)) return { ...shape, problem: `"${partition}" is not an AWS partition` };
+  if (!REGION.test(region)) return { ...shape, problem: `"${region}" is not an AWS region` };
+  if (!ACCOUNT.test(account)) return { ...shape, problem: `"${account}" is not a 12-digit account id` };
+  if (fields.length > 7) {
+    // ECS writes the JSON key after another ':'; --secret and secretsmanager:// take it after '#'.
+    return { problem: "text after the secret name (names cannot hold ':')", hint: 'select a key with #KEY' };
+  }
+  return findNameProblem(fields[6] ?? '', 'secret name', MAX_ARN_NAME_LENGTH);
+}
+
+function findNameProblem(name: string, what: string, maxLength: number): IdProblem | undefined {
+  if (name === '') return { problem: `empty ${what}`, hint: NAME_HINT };
+  if (name.length > maxLength) {
+    return { problem: `${what} longer than ${maxLength} characters`, hint: 'AWS allows 512' };
+  }
+  for (const character of name) {
+    if (!NAME_CHARACTER.test(character)) {
+      return { problem: `${what} holds ${describeCharacter(character)}`, hint: NAME_HINT };
+    }
+  }
+  return undefined;
+}
+
+/** Quotes a printable character; names an invisible one by its code point so the message stays one line. */
+function describeCharacter(character: string): string {
+  const code = character.codePointAt(0) ?? 0;
+  const invisible = code <= 0x20 || (code >= 0x7f && code <= 0xa0);
+  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(character);
+}

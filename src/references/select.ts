@@ -1,0 +1,77 @@
+// What a run selects to fetch: its --secret references and the references its environment holds, as one request.
+
+import type { Invocation } from '../cli/command-line.ts';
+import { throwIfAny, toWithsecretsErrors, type WithsecretsError } from '../errors.ts';
+import { type EnvReference, findEnvReferences } from './env-refs.ts';
+import type { FetchRequest, SecretQuery } from './fetch-request.ts';
+import { parseSecretRef, type SecretRef } from './secret-refs.ts';
+
+export interface Selection {
+  readonly refs: readonly SecretRef[];
+  readonly envReferences: readonly EnvReference[];
+  readonly version: Omit<SecretQuery, 'id'>;
+  /** How the variables of this selection are named (--name-case, --prefix). */
+  readonly naming: Pick<Invocation, 'nameCase' | 'prefix'>;
+}
+
+/** What a run selects: its --secret references, parsed, and the references in its environment; every error at once. */
+export function selectSecrets(
+  invocation: Invocation,
+  env: Readonly<Record<string, string | undefined>>,
+): Selection {
+  const errors: WithsecretsError[] = [];
+  const refs: SecretRef[] = [];
+  for (const text of invocation.secrets) {
+    try {
+      refs.push(parseSecretRef(text));
+    } catch (thrown) {
+      errors.push(...toWithsecretsErrors(thrown));
+    }
+  }
+  let envReferences: Selection['envReferences'] = [];
+  try {
+    envReferences = invocation.resolveEnv
+      ? findEnvReferences(env, { resolveArns: invocation.resolveArns })
+      : [];
+  } catch (thrown) {
+    errors.push(...toWithsecretsErrors(thrown));
+  }
+  throwIfAny(errors);
+  return {
+    refs,
+    envReferences,
+    version: {
+      ...(invocation.versionStage === undefined ? {} : { versionStage: invocation.versionStage }),
+      ...(invocation.versionId === undefined ? {} : { versionId: invocation.versionId }),
+    },
+    naming: {
+      nameCase: invocation.nameCase,
+      ...(invocation.prefix === undefined ? {} : { prefix: invocation.prefix }),
+    },
+  };
+}
+
+export function needsAws(selection: Selection): boolean {
+  return selection.refs.length > 0 || selection.envReferences.length > 0;
+}
+
+export function planFetch(selection: Selection): FetchRequest {
+  const queries = [
+    ...selection.refs.filter((ref) => !ref.wildcard).map((ref) => refQuery(ref, selection)),
+    ...selection.envReferences.map(envReferenceQuery),
+  ];
+  const prefixes = [...new Set(selection.refs.filter((ref) => ref.wildcard).map((ref) => ref.id))];
+  return { queries, prefixes, prefixVersion: selection.version };
+}
+
+export function refQuery(ref: SecretRef, selection: Selection): SecretQuery {
+  return { id: ref.id, ...selection.version };
+}
+
+export function envReferenceQuery(reference: EnvReference): SecretQuery {
+  return {
+    id: reference.id,
+    ...(reference.versionStage === undefined ? {} : { versionStage: reference.versionStage }),
+    ...(reference.versionId === undefined ? {} : { versionId: reference.versionId }),
+  };
+}

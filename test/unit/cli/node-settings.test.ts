@@ -1,0 +1,131 @@
+// Node settings exported for the command must not open withsecrets' own memory: NODE_OPTIONS is allowlisted,
+// node's own command line and NODE_DEBUG are refused by name, an open inspector is refused however it came.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import { nodeOptionsAreHarmless, refuseExposingNodeSettings } from '../../../src/cli/node-settings.ts';
+import { FORWARDED_SIGNALS } from '../../../src/process/signals.ts';
+
+const bin = createRequire(__filename)('../../../bin/withsecrets.js') as {
+  nodeOptionsAreHarmless(value: string | undefined): boolean;
+  RELAYED_SIGNALS: readonly string[];
+};
+const noInspector = () => undefined;
+const refuse = (env: Record<string, string>, execArgv: string[] = []) =>
+  refuseExposingNodeSettings(env, execArgv, env.NODE_OPTIONS, noInspector);
+
+const HARMLESS = [
+  undefined,
+  '',
+  '  ',
+  '--no-warnings',
+  '--enable-source-maps --use-openssl-ca',
+  '--dns-result-order=ipv4first --max-http-header-size=16384 --tls-min-v1.2',
+];
+const NOT_ALLOWLISTED = [
+  '--insp"ect"',
+  '--insp"ect"=127.0.0.1:0',
+  '"--inspect"',
+  '--no-warnings"" --inspect',
+  '--ins\\pect',
+  "--insp'ect'",
+  '--inspect_brk',
+  '--no_warnings',
+  '-r ./preload.js',
+  '--require=x',
+  '--require x',
+  '--import ./x.mjs',
+  '--loader ./x.mjs',
+  '--experimental-loader=./x.mjs',
+  '--report-on-signal',
+  '--report-on-fatalerror',
+  '--report-uncaught-exception',
+  '--diagnostic-dir=/tmp',
+  '--redirect-warnings=/tmp/w',
+  '--trace-event-categories=node',
+  '--heapsnapshot-signal=SIGUSR2',
+  '--heapsnapshot"-signal=SIGUSR2"',
+  '--heapsnapshot"-near-heap-limit=1" --max-old-space-size=5',
+  '--max-old-space-size=5',
+  '--inspect',
+  '--inspect=0',
+  '--inspect-brk',
+  '--inspect-wait',
+  '--inspect-port=0',
+  '--abort-on-uncaught-exception',
+  '--no-warnings --cpu-prof',
+  '--dns-result-order="ipv4first"',
+  '--NO-WARNINGS',
+];
+
+describe('nodeOptionsAreHarmless (the bin and src/cli/node-settings.ts agree)', () => {
+  for (const value of HARMLESS) {
+    it(`allows ${JSON.stringify(value)}`, () => {
+      assert.equal(nodeOptionsAreHarmless(value), true);
+      assert.equal(bin.nodeOptionsAreHarmless(value), true);
+    });
+  }
+  for (const value of NOT_ALLOWLISTED) {
+    it(`does not allow ${value}`, () => {
+      assert.equal(nodeOptionsAreHarmless(value), false);
+      assert.equal(bin.nodeOptionsAreHarmless(value), false);
+    });
+  }
+  it('the bin relays the signals src/process/signals.ts forwards', () => {
+    assert.deepEqual([...bin.RELAYED_SIGNALS], [...FORWARDED_SIGNALS]);
+  });
+});
+
+describe('refuseExposingNodeSettings', () => {
+  it('accepts harmless settings', () => {
+    for (const env of [
+      {},
+      { NODE_OPTIONS: '--no-warnings --enable-source-maps' },
+      { NODE_DEBUG: 'http,net' },
+    ]) {
+      assert.doesNotThrow(() => refuse(env));
+    }
+  });
+
+  for (const value of NOT_ALLOWLISTED) {
+    it(`refuses a process that Node started with NODE_OPTIONS ${value}`, () => {
+      assert.throws(
+        () => refuse({ NODE_OPTIONS: value }),
+        (error: Error & { code?: string }) =>
+          error.code === 'USAGE' && error.message.startsWith('NODE_OPTIONS holds options outside'),
+      );
+    });
+  }
+
+  it('judges the NODE_OPTIONS Node read, not the one restored for the command', () => {
+    assert.doesNotThrow(() => refuseExposingNodeSettings({ NODE_OPTIONS: '-r ./x.js' }, [], '', noInspector));
+  });
+
+  for (const option of [
+    '--inspect',
+    '--inspect_brk=0',
+    '--insp"ect"',
+    '--heapsnapshot-signal=SIGUSR2',
+    '--prof',
+  ]) {
+    it(`refuses ${option} given to node itself, naming where it came from`, () => {
+      assert.throws(
+        () => refuse({}, [option]),
+        (error: Error) => error.message.startsWith("node's command line holds --"),
+      );
+    });
+  }
+
+  it('refuses an open inspector, however it was opened', () => {
+    assert.throws(
+      () => refuseExposingNodeSettings({}, [], undefined, () => 'ws://127.0.0.1:9229/x'),
+      (error: Error & { code?: string }) => error.code === 'USAGE' && /inspector is open/.test(error.message),
+    );
+  });
+
+  for (const value of ['child_process', 'net,CHILD_PROCESS', 'child_*', '*']) {
+    it(`refuses NODE_DEBUG=${value}`, () => {
+      assert.throws(() => refuse({ NODE_DEBUG: value }), /NODE_DEBUG names child_process/);
+    });
+  }
+});

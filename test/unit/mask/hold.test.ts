@@ -1,0 +1,30 @@
+// How long a partial match of min-length or more waits: 1 s on a terminal, 5 s on a pipe or a file.
+
+import assert from 'node:assert/strict';
+import { PassThrough, type Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { longHoldFor } from '../../../src/mask/child-output.ts';
+import { compileMask } from '../../../src/mask/masker.ts';
+import { createMaskStream, NON_TERMINAL_LONG_HOLD_MS } from '../../../src/mask/stream.ts';
+
+describe('long hold', () => {
+  it('is 1 s for a terminal and 5 s for anything else', () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true }) as Writable;
+    assert.equal(longHoldFor(terminal), 1000);
+    assert.equal(longHoldFor(new PassThrough()), NON_TERMINAL_LONG_HOLD_MS);
+    assert.equal(NON_TERMINAL_LONG_HOLD_MS, 5000);
+  });
+
+  it('masks a value whose second half comes after a pause shorter than the hold', async () => {
+    const value = 'FAKE-secret-token-0001';
+    const stream = createMaskStream(compileMask([value], { minLength: 4 }), { longHoldMs: 400 });
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.write(`value=${value.slice(0, 11)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(Buffer.concat(chunks).toString(), 'value=');
+    stream.end(`${value.slice(11)}\n`);
+    await new Promise((resolve) => stream.once('end', resolve));
+    assert.equal(Buffer.concat(chunks).toString(), 'value=***\n');
+  });
+});

@@ -1,0 +1,51 @@
+// What a run asks AWS for: its references and the environment's, each version once.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Invocation, parseCommandLine } from '../../../src/cli/command-line.ts';
+import { WithsecretsErrors } from '../../../src/errors.ts';
+import { queryKey } from '../../../src/references/fetch-request.ts';
+import { planFetch, selectSecrets } from '../../../src/references/select.ts';
+
+async function invocationOf(argv: string[]): Promise<Invocation> {
+  const parsed = await parseCommandLine([...argv, '--', 'true'], {});
+  return (parsed as { invocation: Invocation }).invocation;
+}
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf';
+
+describe('selectSecrets and planFetch', () => {
+  it('asks for each id once per version, lists each prefix once, and keeps reference versions', async () => {
+    const invocation = await invocationOf(['-s', 'a', '-s', 'X=a#k', '-s', 'app/*', '-s', 'P=app/*']);
+    const env = { REF: 'secretsmanager://b#key', ECS: `${ARN}:password:AWSPREVIOUS:`, PLAIN: 'x' };
+    const plan = planFetch(selectSecrets({ ...invocation, resolveArns: true }, env));
+    assert.deepEqual(plan.queries, [
+      { id: 'a' },
+      { id: 'a' },
+      { id: ARN, versionStage: 'AWSPREVIOUS' },
+      { id: 'b' },
+    ]);
+    assert.deepEqual(plan.prefixes, ['app/']);
+    assert.deepEqual(new Set(plan.queries.map(queryKey)).size, 3);
+  });
+
+  it('applies --version-stage to every --secret and to the secrets a prefix matches', async () => {
+    const plan = planFetch(
+      selectSecrets(await invocationOf(['--version-stage', 'AWSPREVIOUS', '-s', 'a', '-s', 'p*']), {}),
+    );
+    assert.deepEqual(plan.queries, [{ id: 'a', versionStage: 'AWSPREVIOUS' }]);
+    assert.deepEqual(plan.prefixVersion, { versionStage: 'AWSPREVIOUS' });
+  });
+
+  it('reports every bad reference at once, from --secret and from the environment', async () => {
+    const invocation = await invocationOf(['-s', 'a#', '-s', '*']);
+    assert.throws(
+      () => selectSecrets(invocation, { BROKEN: 'secretsmanager://' }),
+      (thrown) => thrown instanceof WithsecretsErrors && thrown.errors.length === 3,
+    );
+  });
+
+  it('ignores references with --no-resolve-env', async () => {
+    const selection = selectSecrets(await invocationOf(['--no-resolve-env']), { REF: 'secretsmanager://b' });
+    assert.deepEqual(selection.envReferences, []);
+  });
+});
