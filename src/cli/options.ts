@@ -1,0 +1,62 @@
+// The options withsecrets takes, each with its type and help line: the one table the parsers and the help read.
+
+export const USAGE = 'withsecrets [options] -- command [args...]';
+
+/** Each option with its type; the WITHSECRETS_ variable name is derived from the key. */
+export const OPTIONS = {
+  secret: {
+    alias: 's',
+    type: 'string',
+    array: true,
+    nargs: 1,
+    describe: 'secret to inject: [VAR=]ID[#KEY] or [VAR=]PREFIX* (repeatable)',
+  },
+  prefix: { type: 'string', describe: 'put P in front of every variable a --secret yields' },
+  'name-case': { type: 'string', describe: 'case of derived names (default: upper)' },
+  override: {
+    type: 'boolean',
+    describe: 'let secrets replace inherited variables (default: true; --no-override keeps them)',
+  },
+  'version-stage': { type: 'string', describe: 'version stage of every secret (default: AWSCURRENT)' },
+  'version-id': { type: 'string', describe: 'version id of every secret' },
+  region: { type: 'string', describe: 'AWS region (default: from the SDK chain, AWS_REGION or profile)' },
+  profile: { type: 'string', describe: 'AWS shared-config profile' },
+  'endpoint-url': {
+    type: 'string',
+    describe: 'Secrets Manager endpoint (default: SDK chain, AWS_ENDPOINT_URL_SECRETS_MANAGER)',
+  },
+  'dry-run': {
+    type: 'boolean',
+    describe: 'fetch, then list the variables and their sources (never values); run nothing',
+  },
+  'resolve-env': {
+    type: 'boolean',
+    describe: 'resolve secretsmanager:// values of inherited variables (default: true)',
+  },
+  'resolve-arns': { type: 'boolean', describe: 'also resolve inherited values in ECS valueFrom ARN syntax' },
+  mask: {
+    type: 'boolean',
+    describe: 'mask secrets in output, terminals too (default: pipes and files only; --no-mask: off)',
+  },
+  'mask-min-length': { type: 'number', describe: 'mask only values at least this long (default: 4)' },
+  'mask-exclude': {
+    type: 'string',
+    array: true,
+    nargs: 1,
+    describe: 'never mask the value of this variable (repeatable)',
+  },
+  watch: { type: 'string', describe: 're-fetch every DURATION (>= 1s: 30s, 5m, 1h) and act on changes' },
+  'on-change': { type: 'string', describe: 'restart (default), exit, or signal:NAME' },
+  'stop-signal': { type: 'string', describe: 'signal that stops the child on restart (default: SIGTERM)' },
+  grace: { type: 'string', describe: 'how long to wait after --stop-signal before SIGKILL (default: 10s)' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+/** An option's value as a parser or the environment gives it, before it is checked. */
+export type RawValue = string | number | boolean | string[] | undefined;
+
+/** `dry-run` -> `dryRun`: the key yargs-parser sets for an option. */
+export function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
