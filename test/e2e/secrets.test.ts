@@ -256,6 +256,30 @@ describe('fetching secrets into the environment', () => {
     assert.equal(emulator.count({ operation: 'GetSecretValue' }), 0);
   });
 
+  it('keeps at most 10 calls in flight: 30 secrets of one version stage, each answered slowly', async () => {
+    const names = Array.from({ length: 30 }, (_, index) => `slow/s${String(index).padStart(2, '0')}`);
+    for (const name of names) emulator.createSecret(name, `value-${name}`);
+    emulator.clearCalls();
+    // A version stage makes each secret its own GetSecretValue; the delay keeps every slot busy while others wait.
+    emulator.inject({ fault: 'delay', delayMs: 400, times: 30, operation: 'GetSecretValue' });
+    const result = await runBin(
+      [
+        '--no-mask',
+        '--version-stage',
+        'AWSCURRENT',
+        ...names.flatMap((name) => ['-s', name]),
+        '--',
+        ...PRINT_ENV,
+        'SLOW_S29',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), { SLOW_S29: 'value-slow/s29' });
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 30);
+    assert.equal(emulator.peakInFlight(), 10);
+  });
+
   it('matches a partial ARN (no -XXXXXX suffix) in a batch to its secret', async () => {
     const { arn } = emulator.createSecret('partial/db', '{"password":"pw-FAKE-partial"}');
     const partial = arn.replace(/-[A-Za-z0-9]{6}$/, '');

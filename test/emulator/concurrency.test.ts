@@ -66,3 +66,14 @@ test('sequential GetSecretValue latency on a kept-alive connection', async (t) =
   t.diagnostic(`sequential GetSecretValue: ${perRequest.toFixed(2)} ms/request (SDK + emulator, loopback)`);
   assert.ok(perRequest < 50, `${perRequest} ms/request`);
 });
+
+test('counts the requests in flight at once: 12 delayed calls sent together peak at 12, and clearCalls resets it', async () => {
+  emulator.clearCalls();
+  emulator.inject({ fault: 'delay', delayMs: 1000, times: 12 });
+  await Promise.all(
+    names.slice(0, 12).map((name) => client.send(new GetSecretValueCommand({ SecretId: name }))),
+  );
+  assert.equal(emulator.peakInFlight(), 12);
+  emulator.clearCalls();
+  assert.equal(emulator.peakInFlight(), 0);
+});

@@ -78,6 +78,8 @@ export interface Emulator {
   /** How many recorded calls match every given field. */
   count(filter?: CallFilter): number;
   clearCalls(): void;
+  /** The most requests that were in flight at once since the start or the last clearCalls(). */
+  peakInFlight(): number;
   /** Stops listening and drops every connection, hung ones included; resolves once the port is free. */
   close(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const calls: CallRecord[] = [];
   const closing = new AbortController();
+  const inFlight = { now: 0, peak: 0 };
 
   const seeds =
     options.seed === undefined
@@ -112,7 +115,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const seed of seeds) store.region(defaultRegion).create(seed.name, { value: seed.value });
 
   const server = createServer(
-    createRequestListener({ store, access, faults, credentials, calls, clock, closing: closing.signal }),
+    createRequestListener({
+      store,
+      access,
+      faults,
+      credentials,
+      calls,
+      clock,
+      closing: closing.signal,
+      inFlight,
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -172,7 +184,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           (filter.accessKeyId === undefined || call.accessKeyId === filter.accessKeyId) &&
           (filter.region === undefined || call.region === filter.region),
       ).length,
-    clearCalls: () => void calls.splice(0, calls.length),
+    clearCalls: () => {
+      calls.splice(0, calls.length);
+      inFlight.peak = inFlight.now;
+    },
+    peakInFlight: () => inFlight.peak,
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort();

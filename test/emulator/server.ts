@@ -41,6 +41,8 @@ export interface ServerState {
   readonly clock: () => number;
   /** Aborted by close(), so delayed answers stop waiting. */
   readonly closing: AbortSignal;
+  /** Requests received and not yet answered (or dropped), now and at most: what a client's concurrency limit shows. */
+  readonly inFlight: { now: number; peak: number };
 }
 
 const handlers: Record<Operation, Handler> = { ...singleSecretHandlers, ...listingHandlers };
@@ -127,6 +129,9 @@ async function applyFault(
 
 export function createRequestListener(state: ServerState) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    state.inFlight.now++;
+    state.inFlight.peak = Math.max(state.inFlight.peak, state.inFlight.now);
+    response.once('close', () => state.inFlight.now--);
     let body: Buffer;
     try {
       body = await readBody(request);

@@ -1,0 +1,178 @@
+// Fetches secret values in as few calls as it can: BatchGetSecretValue by 20 per region, GetSecretValue otherwise.
+import { WithsecretsError } from '../errors.ts';
+import { type FetchedSecret, queryKey, type SecretQuery } from '../references/fetch-request.ts';
+import type { CallLimiter } from './call-limiter.ts';
+import { type ErrorContext, fromAwsError } from './errors.ts';
+import type { RegionalClients } from './regional-clients.ts';
+import type { SecretsManagerApi, SecretValueEntry } from './secrets-manager-api.ts';
+
+const BATCH_SIZE = 20;
+/** Thrown in place of a BatchGetSecretValue call once another batch found it denied. */
+const DENIED_MEANWHILE = Symbol('BatchGetSecretValue denied meanwhile');
+
+/**
+ * Why a secret could not be fetched, put into words only when it is reported: a secret that two wildcards
+ * matched is fetched once, and each names it as it selected it (`prod/* (prod/db)`).
+ */
+export interface SecretFailure {
+  explain(secretName?: string): WithsecretsError;
+}
+
+export type SecretOutcome = FetchedSecret | SecretFailure;
+
+export function isFailure(outcome: SecretOutcome): outcome is SecretFailure {
+  return 'explain' in outcome;
+}
+
+/** Neither a value nor an error came back for the secret (a batch that left it out). */
+export function missingOutcome(id: string): SecretFailure {
+  return {
+    explain: (name = id) =>
+      new WithsecretsError(
+        'AWS_ERROR',
+        `Secrets Manager returned neither a value nor an error for secret "${name}"`,
+        {
+          hint: 'run again; if it persists, fetch it by its full ARN',
+        },
+      ),
+  };
+}
+
+/** One per run: remembers across --watch rounds whether BatchGetSecretValue is denied. */
+export class SecretValues {
+  readonly #clients: RegionalClients;
+  readonly #calls: CallLimiter;
+  #batchDenied = false;
+
+  constructor(clients: RegionalClients, calls: CallLimiter) {
+    this.#clients = clients;
+    this.#calls = calls;
+  }
+
+  /** Every query's outcome, by `queryKey(query)`; never throws for one secret. */
+  async fetch(
+    queries: readonly SecretQuery[],
+    abortSignal: AbortSignal,
+  ): Promise<Map<string, SecretOutcome>> {
+    const results = new Map<string, SecretOutcome>();
+    // Overlapping wildcards (prod/* and prod/app/*) match the same secrets: each is fetched once.
+    const unique = [...new Map(queries.map((query) => [queryKey(query), query])).values()];
+    const isBatchable = (query: SecretQuery) =>
+      query.versionStage === undefined && query.versionId === undefined;
+    const batchesByRegion = new Map<string, Set<string>>();
+    for (const query of unique.filter(isBatchable)) {
+      const region = this.#clients.regionKeyOf(query.id);
+      batchesByRegion.set(region, (batchesByRegion.get(region) ?? new Set()).add(query.id));
+    }
+    const batches = [...batchesByRegion.values()].flatMap((ids) => chunk([...ids], BATCH_SIZE));
+    // The CallLimiter bounds the calls in flight; everything may wait for it at once.
+    await Promise.all([
+      ...batches.map(async (ids) => {
+        for (const [id, result] of await this.#batchGet(ids, abortSignal))
+          results.set(queryKey({ id }), result);
+      }),
+      ...unique
+        .filter((query) => !isBatchable(query))
+        .map(async (query) => results.set(queryKey(query), await this.#getOne(query, abortSignal))),
+    ]);
+    return results;
+  }
+
+  /** BatchGetSecretValue for up to 20 ids of one region; falls back to GetSecretValue when it is denied. */
+  async #batchGet(ids: readonly string[], abortSignal: AbortSignal): Promise<Map<string, SecretOutcome>> {
+    const results = new Map<string, SecretOutcome>();
+    const [first] = ids;
+    if (first === undefined) return results;
+    const { api, context } = await this.#clients.forId(first, 'secretsmanager:BatchGetSecretValue');
+    if (!this.#batchDenied) {
+      try {
+        await this.#batchPages(api, ids, context, results, abortSignal);
+        return results;
+      } catch (error) {
+        if (error !== DENIED_MEANWHILE && (error as { name?: unknown }).name !== 'AccessDeniedException') {
+          // A failure of the whole call names no one secret.
+          const failure = awsFailure(error, context);
+          for (const id of ids) results.set(id, failure);
+          return results;
+        }
+        this.#batchDenied = true;
+      }
+    }
+    await Promise.all(ids.map(async (id) => results.set(id, await this.#getOne({ id }, abortSignal))));
+    return results;
+  }
+
+  async #batchPages(
+    api: SecretsManagerApi,
+    ids: readonly string[],
+    context: ErrorContext,
+    results: Map<string, SecretOutcome>,
+    abortSignal: AbortSignal,
+  ): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.#calls.run(() => {
+        // Batches wait for a slot together: once one learnt that Batch is denied, the others need not ask.
+        if (this.#batchDenied) throw DENIED_MEANWHILE;
+        return api.batchGetSecretValue({ SecretIdList: ids, NextToken: nextToken }, abortSignal);
+      });
+      for (const value of page.SecretValues ?? []) {
+        const secret = toFetchedSecret(value);
+        for (const id of ids.filter((candidate) => isSameSecret(candidate, secret))) results.set(id, secret);
+      }
+      for (const failure of page.Errors ?? []) {
+        const id = failure.SecretId ?? '';
+        const error = { name: failure.ErrorCode, message: failure.Message, $fault: 'client' };
+        results.set(
+          id,
+          awsFailure(error, { ...context, secretId: id, action: 'secretsmanager:GetSecretValue' }),
+        );
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+  }
+
+  async #getOne(query: SecretQuery, abortSignal: AbortSignal): Promise<SecretOutcome> {
+    const { api, context } = await this.#clients.forId(query.id, 'secretsmanager:GetSecretValue');
+    try {
+      const value = await this.#calls.run(() =>
+        api.getSecretValue(
+          { SecretId: query.id, VersionStage: query.versionStage, VersionId: query.versionId },
+          abortSignal,
+        ),
+      );
+      return toFetchedSecret(value);
+    } catch (error) {
+      return awsFailure(error, { ...context, secretId: query.id });
+    }
+  }
+}
+
+/** An AWS error about one secret (named by `context.secretId`) or about a whole call (no secretId). */
+function awsFailure(thrown: unknown, context: ErrorContext): SecretFailure {
+  return {
+    explain: (name) =>
+      fromAwsError(
+        thrown,
+        name === undefined || context.secretId === undefined ? context : { ...context, secretId: name },
+      ),
+  };
+}
+
+function toFetchedSecret(value: SecretValueEntry): FetchedSecret {
+  const base = { name: value.Name ?? '', arn: value.ARN ?? '' };
+  if (value.SecretBinary !== undefined) return { ...base, secretBinary: value.SecretBinary };
+  return { ...base, secretString: value.SecretString ?? '' };
+}
+
+/** Whether `id` (a name, a full ARN, or a partial ARN without the -XXXXXX suffix) names this secret. */
+function isSameSecret(id: string, secret: FetchedSecret): boolean {
+  if (id === secret.name || id === secret.arn) return true;
+  return secret.arn.length === id.length + 7 && secret.arn.startsWith(`${id}-`);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
