@@ -12,7 +12,7 @@ import { prepareChildOutput, wireChildOutput } from './mask/child-output.ts';
 import { RunMask } from './mask/run-mask.ts';
 import { type ChildExit, exitLike, flushStdio } from './process/exit.ts';
 import { SignalRouter } from './process/signal-router.ts';
-import { ENDING_WITHSECRETS } from './process/signals.ts';
+import { FATAL_TO_WITHSECRETS } from './process/signals.ts';
 import { type ChildLaunch, Supervisor } from './process/supervise.ts';
 import { watchForChanges } from './process/watch.ts';
 import { needsAws, planFetch, type Selection, selectSecrets } from './references/select.ts';
@@ -105,7 +105,7 @@ async function pipeline(
   run.supervisor = supervisor;
   await supervisor.start(firstLaunch);
   signals.relayTo((signal) =>
-    ENDING_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
+    FATAL_TO_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
   );
   if (invocation.watchMs !== undefined && fetcher !== undefined) {
     run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, mask });

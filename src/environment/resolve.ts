@@ -1,7 +1,7 @@
 // Joins fetched secrets back to the references that asked for them: the variables a round's values become.
 
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
-import type { EnvReference } from '../references/env-refs.ts';
+import { type EnvReference, referencedBy } from '../references/env-refs.ts';
 import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
 import type { SecretRef } from '../references/secret-refs.ts';
 import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
@@ -58,7 +58,7 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   const references = selection.envReferences.flatMap((reference) => {
     const key = queryKey(envReferenceQuery(reference));
     const failure = fetched.failures.get(key);
-    if (failure !== undefined) errors.push(referencedBy(failure, reference));
+    if (failure !== undefined) errors.push(namingTheReference(failure, reference));
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return [];
     used.add(secret);
@@ -72,16 +72,12 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
 }
 
 /** Errors about one secret also name the variable whose reference asked for it (not a call-wide failure). */
-function referencedBy(error: WithsecretsError, reference: EnvReference): WithsecretsError {
+function namingTheReference(error: WithsecretsError, reference: EnvReference): WithsecretsError {
   if (!PER_SECRET_CODES.has(error.code)) return error;
-  return new WithsecretsError(
-    error.code,
-    `${error.message} (referenced by ${reference.variable}=${reference.text})`,
-    {
-      cause: error,
-      ...(error.hint === undefined ? {} : { hint: error.hint }),
-    },
-  );
+  return new WithsecretsError(error.code, `${error.message} (${referencedBy(reference)})`, {
+    cause: error,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
 }
 
 function keyOf(ref: SecretRef): { key?: string } {

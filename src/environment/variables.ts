@@ -2,8 +2,8 @@
 
 import { Buffer } from 'node:buffer';
 import { throwIfAny, WithsecretsError } from '../errors.ts';
-import { isValidVariableName, sanitiseName } from '../names.ts';
-import type { EnvReference } from '../references/env-refs.ts';
+import { sanitiseName } from '../names.ts';
+import { type EnvReference, referencedBy } from '../references/env-refs.ts';
 import type { FetchedSecret } from '../references/fetch-request.ts';
 import { type JsonObject, type JsonValue, parseJsonObject } from './json.ts';
 
@@ -53,7 +53,6 @@ export function variablesFromSecret(
   const { alias, key, label } = selection;
   const subject = `secret ${quote(label)}`;
   const prefix = naming.prefix ?? '';
-  checkChosenNames(subject, prefix, alias);
   const sanitise = (derived: string) => sanitiseName(derived, naming.nameCase);
   const selected = key === undefined ? parseWholeValue(secret, subject) : findKey(secret, key, subject);
   if (selected.kind !== 'object') {
@@ -79,7 +78,7 @@ export function variablesFromSecret(
 
 /** The single value an inherited reference resolves to; the variable keeps its name (no prefix). */
 export function valueForEnvReference(secret: FetchedSecret, reference: EnvReference): InjectedVariable {
-  const subject = `secret ${quote(reference.id)} (referenced by ${reference.variable})`;
+  const subject = `secret ${quote(reference.id)} (${referencedBy(reference)})`;
   const selected =
     reference.key === undefined
       ? ({ kind: 'string', value: wholeValue(secret, subject) } as const)
@@ -87,17 +86,6 @@ export function valueForEnvReference(secret: FetchedSecret, reference: EnvRefere
   const variable = { name: reference.variable, ...textOf(selected), source: reference.text };
   throwIfAny(findNulErrors(subject, [variable]));
   return variable;
-}
-
-function checkChosenNames(subject: string, prefix: string, alias: string | undefined): void {
-  const hint = 'use letters, digits and _, not starting with a digit';
-  const problem =
-    prefix !== '' && !isValidVariableName(prefix)
-      ? `--prefix ${quote(prefix)} cannot start a variable name`
-      : alias !== undefined && !isValidVariableName(alias)
-        ? `${subject}: ${quote(alias)} is not a variable name`
-        : undefined;
-  if (problem !== undefined) throw new WithsecretsError('INVALID_NAME', problem, { hint });
 }
 
 /** Rejects empty names, two keys that give one name, and NUL bytes, all at once; returns the variables. */

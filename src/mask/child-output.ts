@@ -17,7 +17,7 @@ export interface ChildOutput {
   /** Writes out what the child wrote, waiting at most `timeoutMs` for its pipes to close. */
   drain(timeoutMs: number): Promise<void>;
   /** Closes the pipes of an output that no child was given (a restart that did not happen). */
-  release(): void;
+  closeIfUnused(): void;
 }
 
 type OutputOptions = Pick<Invocation, 'mask'>;
@@ -27,7 +27,7 @@ export interface PreparedOutput {
   readonly channels: readonly Channel[];
   readonly stdio: ChildOutput['stdio'];
   /** Closes the pipes when the output turns out to need no masking. */
-  release(): void;
+  close(): void;
 }
 
 /**
@@ -70,7 +70,7 @@ export async function prepareChildOutput(options: OutputOptions): Promise<Prepar
 /** The child's output: through the masker on the prepared channels, or inherited when nothing is to be masked. */
 export function wireChildOutput(mask: RunMask, output: PreparedOutput | undefined): ChildOutput {
   if (output === undefined || mask.compiled.isEmpty) {
-    output?.release();
+    output?.close();
     return inheritedOutput();
   }
   return maskedOutput(output, mask);
@@ -80,7 +80,7 @@ function prepared(stdio: ChildOutput['stdio'], channels: readonly Channel[]): Pr
   return {
     stdio,
     channels,
-    release() {
+    close() {
       for (const { pipe } of channels) {
         pipe?.closeChildEnd();
         pipe?.parentEnd.destroy();
@@ -101,7 +101,7 @@ function inheritedOutput(): ChildOutput {
     stdio: 'inherit',
     attach: () => {},
     drain: async () => {},
-    release: () => {},
+    closeIfUnused: () => {},
   };
 }
 
@@ -113,8 +113,8 @@ function maskedOutput(output: PreparedOutput, mask: RunMask): ChildOutput {
   let drained: Promise<void> | undefined;
   return {
     stdio,
-    release() {
-      if (!attached) output.release();
+    closeIfUnused() {
+      if (!attached) output.close();
     },
     attach(child) {
       attached = true;

@@ -1,21 +1,9 @@
 // Ends withsecrets the way its child ended, so a parent or supervisor sees the same status or signal death.
 import { constants } from 'node:os';
+import { CORE_DUMP_SIGNALS } from './signals.ts';
 
 export type ChildExit = { readonly status: number } | { readonly signal: NodeJS.Signals };
 
-/** Dying of these would dump the wrapper's core, so withsecrets exits 128+N instead (like a shell). */
-const CORE_DUMPING = new Set([
-  'SIGQUIT',
-  'SIGABRT',
-  'SIGSEGV',
-  'SIGBUS',
-  'SIGFPE',
-  'SIGILL',
-  'SIGTRAP',
-  'SIGSYS',
-  'SIGXCPU',
-  'SIGXFSZ',
-]);
 /** Node keeps these from killing it (SIGUSR1 would open the inspector, SIGPIPE is ignored). */
 const NOT_RERAISABLE = new Set(['SIGUSR1', 'SIGPIPE']);
 
@@ -36,7 +24,7 @@ export function shellStatus(exit: ChildExit): number {
 export function exitLike(exit: ChildExit): never {
   if (
     'signal' in exit &&
-    !CORE_DUMPING.has(exit.signal) &&
+    !CORE_DUMP_SIGNALS.has(exit.signal) &&
     !NOT_RERAISABLE.has(exit.signal) &&
     process.pid !== 1
   ) {

@@ -1,7 +1,7 @@
 // Routes the signals withsecrets receives: before the child runs they abort the fetch, then they go to the child.
 import { setMaxListeners } from 'node:events';
 import {
-  ENDING_WITHSECRETS,
+  FATAL_TO_WITHSECRETS,
   FORWARDED_SIGNALS,
   HARMLESS_BEFORE_CHILD,
   JOB_CONTROL_STOPS,
@@ -26,7 +26,7 @@ export class SignalRouter {
     // Each request in flight listens for the abort (the SDK's more than once); past 10 listeners Node would
     // print a leak warning on stderr, where withsecrets prints only its own lines.
     setMaxListeners(0, this.#controller.signal);
-    for (const signal of [...FORWARDED_SIGNALS, ...ENDING_WITHSECRETS])
+    for (const signal of [...FORWARDED_SIGNALS, ...FATAL_TO_WITHSECRETS])
       process.on(signal, () => this.#route(signal));
   }
 

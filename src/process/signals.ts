@@ -28,12 +28,30 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGSTKFLT',
 ];
 
+/** The signals whose default action dumps core (signal(7)): a core of withsecrets would hold the secrets. */
+export const CORE_DUMP_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set([
+  'SIGQUIT',
+  'SIGABRT',
+  'SIGSEGV',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGSYS',
+  'SIGXCPU',
+  'SIGXFSZ',
+]);
+
 /**
- * Catchable signals that end withsecrets itself and are not relayed (tini leaves these synchronous ones to
- * the process that gets them). withsecrets stops the child as after an internal failure, then exits 128+N:
- * dying of them would dump a core, and a core file would hold the secrets.
+ * The core-dumping signals that withsecrets catches as meant for itself, so they are not relayed (tini leaves
+ * these synchronous ones to the process that gets them): it stops the child as after an internal failure,
+ * then exits 128+N instead of dumping. SIGQUIT is relayed; SEGV BUS FPE ILL cannot be handled in JavaScript
+ * when real; SIGXFSZ is ignored.
  */
-export const ENDING_WITHSECRETS: readonly NodeJS.Signals[] = ['SIGABRT', 'SIGTRAP', 'SIGSYS', 'SIGXCPU'];
+export const FATAL_TO_WITHSECRETS: readonly NodeJS.Signals[] = ['SIGABRT', 'SIGTRAP', 'SIGSYS', 'SIGXCPU'];
+
+/** What an orchestrator (TERM) or a user (Ctrl-C) sends to end the run; once relayed, rotation stands aside. */
+export const RUN_STOP_REQUESTS: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM', 'SIGINT']);
 
 /**
  * Signals withsecrets keeps a do-nothing listener on, so that signal-exit (which listens on them too) never
@@ -44,7 +62,7 @@ export const ENDING_WITHSECRETS: readonly NodeJS.Signals[] = ['SIGABRT', 'SIGTRA
 export const QUIETLY_IGNORED: readonly NodeJS.Signals[] = [
   ...Object.entries(constants.signals)
     .filter(([name, number]) => {
-      const handled = [...FORWARDED_SIGNALS, ...ENDING_WITHSECRETS];
+      const handled = [...FORWARDED_SIGNALS, ...FATAL_TO_WITHSECRETS];
       return (
         handled.some((signal) => constants.signals[signal] === number) &&
         !(handled as string[]).includes(name)

@@ -7,6 +7,7 @@ import {
   HARMLESS_BEFORE_CHILD,
   JOB_CONTROL_STOPS,
   QUIETLY_IGNORED,
+  RUN_STOP_REQUESTS,
 } from './signals.ts';
 import { type RunningChild, startChild } from './spawn.ts';
 
@@ -15,21 +16,33 @@ export interface ChildLaunch {
   readonly output: ChildOutput;
 }
 
-/** What an orchestrator (TERM) or a user (Ctrl-C) sends to end the run; once relayed, rotation stands aside. */
-const ENDING_SIGNALS = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT']);
+/**
+ * Where the run is. Every method acts by the phase and moves it on; only `running` and `ending` let the
+ * child's own exit end the run, the others stop the child themselves and then decide.
+ * - running: a child runs, and its exit ends the run.
+ * - ending: a signal asked the run to end; the child is finishing and rotation leaves it alone.
+ * - replacing: rotation stops the child to start the next one.
+ * - stopping: `--on-change exit` stops the child; the run ends with that status unless a signal asks first.
+ * - terminating: an internal failure or a fatal signal; the child is stopped, withsecrets picks the status.
+ * - ended: `finished` has settled.
+ */
+type Phase = 'running' | 'ending' | 'replacing' | 'stopping' | 'terminating' | 'ended';
 
 /** The listener that keeps a signal in QUIETLY_IGNORED from reaching signal-exit alone. */
 function ignoreSignal(): void {}
 
 /** The wait for the pipes after the child exits (a background grandchild may hold them). */
 const DRAIN_TIMEOUT_MS = 1000;
+/** How long a child stopped after an internal failure gets before SIGKILL. */
+const TERMINATE_GRACE_MS = 5000;
 
 export class Supervisor {
   readonly #command: readonly string[];
+  #phase: Phase = 'running';
   #child: RunningChild | undefined;
   #output: ChildOutput | undefined;
-  #restarting = false;
-  #stopRequested = false;
+  /** A signal that asked the run to end while the old child was gone and the next one starting. */
+  #unrelayed: NodeJS.Signals | undefined;
   #settle: { resolve: (exit: ChildExit) => void; reject: (error: unknown) => void } | undefined;
   /** Settles once: with the status of the child that ended the run, or with the error that ended it. */
   readonly finished: Promise<ChildExit>;
@@ -52,26 +65,34 @@ export class Supervisor {
     launch.output.attach(child.process);
     this.#child = child;
     this.#output = launch.output;
+    if (this.#phase === 'replacing') this.#phase = 'running';
+    if (this.#unrelayed !== undefined) child.signal(this.#unrelayed);
+    this.#unrelayed = undefined;
     void child.exited.then(async (exit) => {
-      if (this.#restarting || this.#child !== child) return;
+      if (this.#child !== child || (this.#phase !== 'running' && this.#phase !== 'ending')) return;
       await launch.output.drain(DRAIN_TIMEOUT_MS);
-      this.#settle?.resolve(exit);
+      this.#end(exit);
     });
   }
 
   /** Relays a signal received by withsecrets to the child, as tini and dumb-init do. */
   relay(signal: NodeJS.Signals): void {
     if (!childGotItFromTerminal(signal)) this.#child?.signal(signal);
-    const duringRestart =
-      this.#restarting && !HARMLESS_BEFORE_CHILD.has(signal) && !JOB_CONTROL_STOPS.has(signal);
-    if (duringRestart || ENDING_SIGNALS.has(signal)) this.#stopRequested = true;
+    const phase = this.#phase;
+    // While withsecrets stops the child itself, any signal that is more than a nudge says: end, do not go on.
+    const stoppingItself = phase === 'replacing' || phase === 'stopping';
+    const nudge = HARMLESS_BEFORE_CHILD.has(signal) || JOB_CONTROL_STOPS.has(signal);
+    if ((phase === 'running' && RUN_STOP_REQUESTS.has(signal)) || (stoppingItself && !nudge)) {
+      if (phase === 'replacing' && (this.#child?.hasExited() ?? true)) this.#unrelayed = signal;
+      this.#phase = 'ending';
+    }
     // Stopping too lets the shell see the whole job stopped; SIGCONT resumes both.
     if (JOB_CONTROL_STOPS.has(signal) && process.pid !== 1) process.kill(process.pid, 'SIGSTOP');
   }
 
-  /** Whether a signal asked the run to end: the child is finishing, and rotation must leave it alone. */
+  /** Whether the run is ending: the child is finishing or being stopped, and rotation must leave it alone. */
   get ending(): boolean {
-    return this.#stopRequested;
+    return this.#phase !== 'running' && this.#phase !== 'replacing';
   }
 
   /** Sends a signal of withsecrets' own choosing (`--on-change signal:NAME`). */
@@ -88,54 +109,66 @@ export class Supervisor {
     graceMs: number,
     next: () => Promise<ChildLaunch>,
   ): Promise<boolean> {
-    const exit = await this.#stopChild(stopSignal, graceMs);
-    if (exit === undefined) return false;
-    if (this.#stopRequested) {
-      this.#restarting = false;
-      this.#settle?.resolve(exit);
+    const child = this.#liveChild();
+    if (this.#phase !== 'running' || child === undefined) return false;
+    this.#phase = 'replacing';
+    const exit = await this.#stopChild(child, stopSignal, graceMs);
+    if (this.#phase !== 'replacing') {
+      this.#end(exit);
       return false;
     }
     try {
       await this.start(await next());
       return true;
     } catch (error) {
-      this.#settle?.reject(error);
+      this.#fail(error);
       return false;
-    } finally {
-      this.#restarting = false;
     }
   }
 
   /** Stops the child for `--on-change exit`; the run ends with `status`. */
   async stopAndEnd(stopSignal: NodeJS.Signals, graceMs: number, status: number): Promise<void> {
-    const exit = await this.#stopChild(stopSignal, graceMs);
-    if (exit !== undefined) this.#settle?.resolve(this.#stopRequested ? exit : { status });
+    const child = this.#liveChild();
+    if (this.#phase !== 'running' || child === undefined) return;
+    this.#phase = 'stopping';
+    const exit = await this.#stopChild(child, stopSignal, graceMs);
+    this.#end(this.#phase === 'stopping' ? { status } : exit);
   }
 
   /** withsecrets got a signal that ends it (SIGABRT...): the child is stopped as after an internal error. */
   endBecauseOf(signal: NodeJS.Signals): void {
-    void this.terminate().then(() => this.#settle?.resolve({ signal }));
+    void this.terminate().then(() => this.#end({ signal }));
   }
 
   /** After an internal error: SIGTERM, then SIGKILL after 5 s, so the child does not linger. */
   async terminate(): Promise<void> {
     // Rotation must not start another child while this one is being stopped.
-    this.#stopRequested = true;
-    if (this.#child === undefined || this.#child.hasExited()) return;
-    this.#restarting = true;
-    await this.#stopChild('SIGTERM', 5000);
+    if (this.#phase !== 'ended') this.#phase = 'terminating';
+    const child = this.#liveChild();
+    if (child !== undefined) await this.#stopChild(child, 'SIGTERM', TERMINATE_GRACE_MS);
   }
 
-  /** The old child's exit, or undefined when it had already ended the run on its own. */
-  async #stopChild(stopSignal: NodeJS.Signals, graceMs: number): Promise<ChildExit | undefined> {
-    const child = this.#child;
-    if (child === undefined || child.hasExited()) return undefined;
-    this.#restarting = true;
+  #liveChild(): RunningChild | undefined {
+    return this.#child?.hasExited() === false ? this.#child : undefined;
+  }
+
+  async #stopChild(child: RunningChild, stopSignal: NodeJS.Signals, graceMs: number): Promise<ChildExit> {
     child.signal(stopSignal);
     const timer = setTimeout(() => child.signal('SIGKILL'), graceMs);
     const exit = await child.exited;
     clearTimeout(timer);
     await this.#output?.drain(DRAIN_TIMEOUT_MS);
     return exit;
+  }
+
+  #end(exit: ChildExit): void {
+    if (this.#phase === 'ended') return;
+    this.#phase = 'ended';
+    this.#settle?.resolve(exit);
+  }
+
+  #fail(error: unknown): void {
+    this.#phase = 'ended';
+    this.#settle?.reject(error);
   }
 }

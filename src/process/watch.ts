@@ -63,6 +63,11 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
         // Prepared before the old child stops: after restart() has checked that no signal asked to end the
         // run, nothing may wait on I/O before the new child starts, or a signal then would reach neither.
         const launch = await options.launch(next);
+        // Preparing the output waited on I/O: the run may have been stopped or asked to end meanwhile.
+        if (stopped.aborted || supervisor.ending) {
+          launch.output.closeIfUnused();
+          return schedule();
+        }
         reporter.notice(`${what}: restarting the command`);
         const restarted = await supervisor.restart(
           invocation.stopSignal,
@@ -70,7 +75,7 @@ export function watchForChanges(options: WatchOptions): { stop(): void } {
           async () => launch,
         );
         if (restarted) schedule();
-        else launch.output.release();
+        else launch.output.closeIfUnused();
         return;
       }
       case 'signal':

@@ -89,3 +89,8 @@ function parseEcsReference(text: string): Parsed | IdProblem {
     ...(versionId === '' ? {} : { versionId }),
   };
 }
+
+/** How a message about a reference's secret names the variable that holds the reference. */
+export function referencedBy(reference: EnvReference): string {
+  return `referenced by ${reference.variable}`;
+}

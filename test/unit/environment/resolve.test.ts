@@ -40,7 +40,7 @@ describe('resolveVariables', () => {
       (thrown) =>
         thrown instanceof WithsecretsErrors &&
         thrown.errors.map((error) => error.message).join('\n') ===
-          'secret "gone" not found in eu-west-1\nsecret "missing" not found in eu-west-1 (referenced by DB=secretsmanager://missing#pw)',
+          'secret "gone" not found in eu-west-1\nsecret "missing" not found in eu-west-1 (referenced by DB)',
     );
   });
 

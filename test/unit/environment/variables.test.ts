@@ -521,28 +521,6 @@ describe('variablesFromSecret: names and values it refuses', () => {
       'variable PW from secret "s" holds a NUL byte, which no environment value can hold',
     );
   });
-
-  it('refuses a --prefix or an alias that cannot start a variable name', () => {
-    const secret = stringSecret('s', 'x');
-    const prefix = onlyError(
-      () => variablesFromSecret(secret, { label: 's' }, { prefix: '1X', nameCase: 'upper' }),
-      'INVALID_NAME',
-    );
-    assert.equal(prefix.message, '--prefix "1X" cannot start a variable name');
-    onlyError(
-      () => variablesFromSecret(secret, { label: 's' }, { prefix: 'A-', nameCase: 'upper' }),
-      'INVALID_NAME',
-    );
-    const alias = onlyError(
-      () => variablesFromSecret(secret, { alias: 'my-var', label: 's' }, UPPER),
-      'INVALID_NAME',
-    );
-    assert.equal(alias.message, 'secret "s": "my-var" is not a variable name');
-    assert.deepEqual(
-      valuesOf(variablesFromSecret(secret, { label: 's' }, { prefix: '', nameCase: 'upper' })),
-      [['S', 'x']],
-    );
-  });
 });
 
 describe('valueForEnvReference', () => {
