@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { fromHttp } from '@aws-sdk/credential-provider-http';
+import { CONTAINER_CREDENTIAL } from './container-credentials.ts';
 import { type Emulator, startEmulator } from './emulator.ts';
 import { clientFor, rawRequest, rejectionOf, signedRawRequest } from './helpers.ts';
 
@@ -228,5 +230,33 @@ describe('raw requests', () => {
     const notJson = await signedRawRequest(emulator.url, { target: 'GetSecretValue', body: '{"SecretId":' });
     assert.equal(notJson.status, 400);
     assert.equal((JSON.parse(notJson.body) as { __type: string }).__type, 'SerializationException');
+  });
+});
+
+describe('container credentials endpoint', () => {
+  test("the SDK's container provider takes its temporary keys, and the emulator accepts them", async () => {
+    const credentials = await fromHttp({
+      awsContainerCredentialsFullUri: emulator.containerCredentialsUrl,
+    })();
+    assert.equal(credentials.accessKeyId, CONTAINER_CREDENTIAL.accessKeyId);
+    assert.equal(credentials.sessionToken, CONTAINER_CREDENTIAL.sessionToken);
+    assert.ok((credentials.expiration?.getTime() ?? 0) > Date.now());
+    emulator.clearCalls();
+    const client = clientFor(emulator, { credentials });
+    const answer = await client.send(new GetSecretValueCommand({ SecretId: 'auth/secret' }));
+    assert.equal(answer.SecretString, 'value');
+    assert.equal(emulator.count({ accessKeyId: CONTAINER_CREDENTIAL.accessKeyId }), 1);
+    client.destroy();
+  });
+
+  test('only a GET of its own path: anything else is a Secrets Manager request', async () => {
+    const post = await rawRequest(emulator.url, {
+      method: 'POST',
+      path: '/container-credentials',
+      body: '{}',
+    });
+    assert.notEqual(post.status, 200);
+    const other = await rawRequest(emulator.url, { method: 'GET', path: '/other' });
+    assert.notEqual(other.status, 200);
   });
 });

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessRules, type DenyRule } from './access.ts';
 import type { CallRecord } from './call-log.ts';
+import { CONTAINER_CREDENTIAL, CONTAINER_CREDENTIALS_PATH } from './container-credentials.ts';
 import { secretNotFound } from './errors.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
 import { type SeedEntries, seedFromEntries, seedFromText } from './seed.ts';
@@ -50,6 +51,8 @@ export interface CallFilter {
 export interface Emulator {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
+  /** For AWS_CONTAINER_CREDENTIALS_FULL_URI: hands out CONTAINER_CREDENTIAL, which is always accepted. */
+  readonly containerCredentialsUrl: string;
   readonly port: number;
   readonly region: string;
   readonly accountId: string;
@@ -102,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const credential of options.credentials ?? [{ accessKeyId: 'test', secretAccessKey: 'test' }]) {
     credentials.set(credential.accessKeyId, credential);
   }
+  credentials.set(CONTAINER_CREDENTIAL.accessKeyId, CONTAINER_CREDENTIAL);
   const calls: CallRecord[] = [];
   const closing = new AbortController();
   const inFlight = { now: 0, peak: 0 };
@@ -140,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url: `http://127.0.0.1:${port}`,
+    containerCredentialsUrl: `http://127.0.0.1:${port}${CONTAINER_CREDENTIALS_PATH}`,
     port,
     region: defaultRegion,
     accountId,

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AccessRules, OPERATIONS, type Operation } from './access.ts';
 import { type CallRecord, type OpenCallRecord, openCallRecord } from './call-log.ts';
+import { serveContainerCredentials } from './container-credentials.ts';
 import {
   AwsError,
   internalError,
@@ -129,6 +130,8 @@ async function applyFault(
 
 export function createRequestListener(state: ServerState) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    // Not Secrets Manager: it stands in for the container's credentials endpoint, and is not in the call log.
+    if (serveContainerCredentials(request, response, state.clock)) return;
     state.inFlight.now++;
     state.inFlight.peak = Math.max(state.inFlight.peak, state.inFlight.now);
     response.once('close', () => state.inFlight.now--);
