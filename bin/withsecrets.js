@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: compiles withsecrets' bundles with the V8 code caches made at build time, runs it, ends like its command.
 
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -147,6 +147,8 @@ function innerGotItFromTerminal(signal) {
 function reexecWithoutNodeOptions(nodeOptions) {
   const { spawn } = require('node:child_process');
   const env = { ...process.env, [CARRIED_NODE_OPTIONS]: nodeOptions };
+  const coreDumpFilter = globalThis[Symbol.for('withsecrets.coreDumpFilter')];
+  if (coreDumpFilter !== undefined) env[CARRIED_COREDUMP_FILTER] = coreDumpFilter;
   delete env.NODE_OPTIONS;
   const inner = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: 'inherit',
@@ -190,6 +192,35 @@ function reexecWithoutNodeOptions(nodeOptions) {
 module.exports.nodeOptionsAreHarmless = nodeOptionsAreHarmless;
 module.exports.CARRIED_NODE_OPTIONS = CARRIED_NODE_OPTIONS;
 module.exports.RELAYED_SIGNALS = RELAYED_SIGNALS;
+
+/** Carries the command's core-dump filter to the re-executed withsecrets, whose own is already empty. */
+const CARRIED_COREDUMP_FILTER = 'WITHSECRETS_CARRIED_COREDUMP_FILTER';
+const COREDUMP_FILTER = '/proc/self/coredump_filter';
+
+/**
+ * Makes any core dump of this process hold none of its memory (a signal such as SIGSEGV sent with kill, or V8's
+ * out-of-memory abort, cannot be caught) and returns the filter it had, in hex, for the command: src/process/spawn.ts
+ * writes it back to the command's /proc/PID/coredump_filter. First thing, before any secret is in memory.
+ * Opened without O_CREAT: where /proc is not mounted, nothing is written (docs/security.md, "Core dumps").
+ */
+function emptyOwnCoreDumps() {
+  const carried = process.env[CARRIED_COREDUMP_FILTER];
+  delete process.env[CARRIED_COREDUMP_FILTER];
+  let original;
+  try {
+    original = readFileSync(COREDUMP_FILTER, 'latin1').trim();
+    writeFileSync(COREDUMP_FILTER, '0x0', { flag: 'r+' });
+  } catch {
+    return undefined;
+  }
+  // The re-executed process inherited the empty filter; the command's is the one the outer process started with.
+  const filter = carried ?? original;
+  return /^[0-9a-f]{1,16}$/i.test(filter) ? filter : undefined;
+}
+
+if (require.main === module) {
+  globalThis[Symbol.for('withsecrets.coreDumpFilter')] = emptyOwnCoreDumps();
+}
 
 if (require.main === module && !nodeOptionsAreHarmless(process.env.NODE_OPTIONS)) {
   // Whatever the marker says: this process read a NODE_OPTIONS that could expose it, so it fetches nothing.

@@ -2,6 +2,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import spawn from 'cross-spawn';
 import { WithsecretsError } from '../errors.ts';
+import { restoreCoreDumpFilter } from './core-dumps.ts';
 import type { ChildExit } from './exit.ts';
 
 export interface RunningChild {
@@ -32,6 +33,8 @@ export async function startChild(
     // Node throws, rather than emits, the errors it does not expect from exec, such as E2BIG.
     throw spawnFailure(file, error as NodeJS.ErrnoException);
   }
+  // Node's spawn returns once the child has exec'd: from here on it runs the command, under the user's filter.
+  restoreCoreDumpFilter(child.pid);
   let exitedYet = false;
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('exit', (status, signal) => {
