@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
-import type { Credentials } from './sigv4.ts';
+import type { Credentials } from './direct-client.ts';
 
 export interface RouteOptions {
   readonly region?: string;

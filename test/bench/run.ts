@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureEmulatorLatency } from './emulator-latency.ts';
 import { formatMasking, LABELS, resultTable, type SettingResult, targetTable } from './report.ts';
@@ -13,7 +13,8 @@ import { binOf, createWorkspace, MANY, MANY_PREFIX, ONE, startEmulatorProcess, T
 const REGION = 'us-east-1';
 /** The bundles bin/withsecrets.js loads, each with its own V8 code cache (src/build/build.ts). */
 const BUNDLES = ['withsecrets', 'aws-sdk'] as const;
-const USAGE = 'usage: npm run bench -- [--rounds N] [--runs N] [--rss-runs N] [--loop] [--quick]';
+const USAGE =
+  'usage: npm run bench -- [--rounds N] [--runs N] [--rss-runs N] [--loop] [--quick] [--before CHECKOUT]';
 
 interface Setting {
   readonly name: string;
@@ -28,6 +29,8 @@ function options() {
       'rss-runs': { type: 'string', default: '5' },
       loop: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
+      // A built checkout of an earlier commit: its 1-secret runs are timed in the same rounds, side by side.
+      before: { type: 'string' },
     },
     strict: true,
   });
@@ -43,6 +46,7 @@ function options() {
     rssRuns: values.quick ? 1 : count(values['rss-runs'], 'rss-runs'),
     loop: values.loop,
     quick: values.quick,
+    before: values.before === undefined ? undefined : resolve(values.before, 'bin', 'withsecrets.js'),
   };
 }
 
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
         label: LABELS.oneViaSdk,
         argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('-s', ONE)],
       },
+      ...(plan.before === undefined ? [] : beforeCommands(plan.before, sdkConfig)),
       { label: LABELS.dotenvxOne, argv: [node, dotenvx, 'run', '-f', workspace.envOne, '--', 'true'] },
       { label: LABELS.dotenvxMany, argv: [node, dotenvx, 'run', '-f', workspace.envMany, '--', 'true'] },
       { label: LABELS.dotenvOne, argv: [node, dotenv, '-e', workspace.envOne, '--', 'true'] },
@@ -159,6 +164,15 @@ async function main(): Promise<void> {
     await emulator.stop();
     workspace.remove();
   }
+}
+
+/** The earlier checkout's runs of one secret, direct and through the SDK, against the same emulator. */
+function beforeCommands(bin: string, sdkConfig: string): BenchCommand[] {
+  const one = [process.execPath, bin, '-s', ONE, '--', 'true'];
+  return [
+    { label: `before: ${LABELS.one}`, argv: one },
+    { label: `before: ${LABELS.oneViaSdk}`, argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...one] },
+  ];
 }
 
 /** Every command must succeed before it is timed; withsecrets must really inject all 200; and are its caches taken? */
