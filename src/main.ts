@@ -17,6 +17,7 @@ import { type ChildLaunch, Supervisor } from './process/supervise.ts';
 import { watchForChanges } from './process/watch.ts';
 import { needsAws, planFetch, type Selection, selectSecrets } from './references/select.ts';
 import { createReporter, type Reporter } from './report.ts';
+import { stackFrames, wantsStackFrames } from './stack-frames.ts';
 
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -39,6 +40,9 @@ export function run(argv: readonly string[]): void {
   main(argv, io)
     .catch((): ChildExit => ({ status: 125 }))
     .then(async (exit) => {
+      // Past main(), nothing is left to stop: a late failure only must not print its message (it may quote data).
+      const quietly = () => exitLike({ status: 125 });
+      process.on('uncaughtException', quietly).on('unhandledRejection', quietly);
       await flushStdio();
       exitLike(exit);
     });
@@ -48,14 +52,22 @@ export async function main(argv: readonly string[], io: Io): Promise<ChildExit> 
   const reporter = createReporter(io.stdout, io.stderr);
   const signals = new SignalRouter();
   const run: RunState = {};
+  const failure = internalFailure();
   try {
-    return await Promise.race([pipeline(argv, io, reporter, signals, run), internalFailure()]);
+    return await Promise.race([pipeline(argv, io, reporter, signals, run), failure.failed]);
   } catch (thrown) {
     const errors = toWithsecretsErrors(thrown);
-    for (const error of errors) reporter.error(error);
+    for (const error of errors) {
+      reporter.error(error);
+      if (error.code === 'INTERNAL' && wantsStackFrames(io.env)) {
+        for (const frame of stackFrames(error.cause)) reporter.errorNotice(`  ${frame}`);
+      }
+    }
     run.watcher?.stop();
     await run.supervisor?.terminate();
     return { status: Math.max(...errors.map((error) => exitStatusFor(error.code))) };
+  } finally {
+    failure.release();
   }
 }
 
@@ -121,13 +133,22 @@ async function pipeline(
  * Rejects on an uncaught exception or rejection, so that an internal failure is reported (without the
  * error's message, which might quote data) and the child is stopped instead of left behind.
  */
-function internalFailure(): Promise<never> {
-  return new Promise((_, reject) => {
-    // `on`, not `once`: a second failure while the child is being stopped must not reach Node's own
-    // handler, which would print its message and exit without stopping the child.
-    process.on('uncaughtException', reject);
-    process.on('unhandledRejection', reject);
+function internalFailure(): { failed: Promise<never>; release(): void } {
+  let reject: (reason: unknown) => void = () => {};
+  const failed = new Promise<never>((_, rejectWith) => {
+    reject = rejectWith;
   });
+  // `on`, not `once`: a second failure while the child is being stopped must not reach Node's own
+  // handler, which would print its message and exit without stopping the child.
+  process.on('uncaughtException', reject);
+  process.on('unhandledRejection', reject);
+  return {
+    failed,
+    release: () => {
+      process.off('uncaughtException', reject);
+      process.off('unhandledRejection', reject);
+    },
+  };
 }
 
 async function createFetcher(invocation: Invocation, env: Io['env']): Promise<SecretsFetcher> {
