@@ -68,7 +68,7 @@ export class CompiledMask {
 }
 
 /**
- * The mask of every value (and its encoded forms, see mask-forms.ts), compiled when first used. Values
+ * The mask of every value (and its encoded forms, see forms.ts), compiled when first used. Values
  * shorter than `minLength` characters are skipped; an empty list gives a mask that matches nothing.
  */
 export function compileMask(values: readonly string[], options: CompileMaskOptions): CompiledMask {

@@ -241,6 +241,36 @@ describe('direct client', () => {
     }
   });
 
+  test('an outage drains the retry bucket as it does the SDK’s: the same attempts per call, then none', async () => {
+    // 500 tokens, 14 a retry: 17 calls retry twice, the 18th once, then no call retries until one succeeds.
+    const attemptsPerCall = async (get: () => Promise<unknown>) => {
+      emulator.clearFaults();
+      emulator.inject({ fault: 'error500', operation: 'GetSecretValue', times: 1000 });
+      const attempts: number[] = [];
+      for (let call = 0; call < 20; call++) {
+        emulator.clearCalls();
+        await rejectionOf(get);
+        attempts.push(emulator.count({ operation: 'GetSecretValue' }));
+      }
+      emulator.clearFaults();
+      return attempts;
+    };
+    const direct = directFor(emulator);
+    const sdk = clientFor(emulator, { maxAttempts: 3 });
+    try {
+      const directAttempts = await attemptsPerCall(() =>
+        direct.getSecretValue({ SecretId: 'direct/text' }, never),
+      );
+      const sdkAttempts = await attemptsPerCall(() =>
+        sdk.send(new GetSecretValueCommand({ SecretId: 'direct/text' })),
+      );
+      assert.deepEqual(directAttempts, sdkAttempts);
+      assert.deepEqual(directAttempts, [...Array(17).fill(3), 2, 1, 1]);
+    } finally {
+      sdk.destroy();
+    }
+  });
+
   test('silence: each attempt is cut at the request timeout, then TimeoutError', async () => {
     emulator.clearCalls();
     emulator.inject({ fault: 'hang', times: 3 });
