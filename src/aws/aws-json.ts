@@ -23,11 +23,10 @@ const SERDE = {
 };
 
 /** What a failed call throws: the SDK's error shape, so that both routes report failures alike. */
-export interface ServiceErrorShape extends Error {
-  $fault?: 'client' | 'server';
-  $metadata?: { httpStatusCode?: number; requestId?: string; clockSkewCorrected?: boolean };
-  $response?: HttpResponse;
-  code?: string;
+interface ServiceErrorShape extends Error {
+  $fault: 'client' | 'server';
+  $metadata: { httpStatusCode: number; requestId?: string };
+  $response: HttpResponse;
 }
 
 /** A POST of `operation` to the endpoint's root (src/aws/direct-route.ts gives only endpoints without a path). */
@@ -82,7 +81,7 @@ function serviceError(
   name: string,
   message: string,
   response: HttpResponse,
-  metadata: NonNullable<ServiceErrorShape['$metadata']>,
+  metadata: ServiceErrorShape['$metadata'],
 ): ServiceErrorShape {
   return Object.assign(new Error(message), {
     name,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, type Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { longHoldFor } from '../../../src/mask/child-output.ts';
+import { longHoldFor } from '../../../src/mask/masked-route.ts';
 import { compileMask } from '../../../src/mask/masker.ts';
 import { createMaskStream, NON_TERMINAL_LONG_HOLD_MS } from '../../../src/mask/stream.ts';
 
