@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = resolve(__dirname, '../..');
@@ -58,12 +58,40 @@ const sdkFromItsBundle: Plugin = {
   },
 };
 
+/**
+ * The SDK's parts that src/ imports through an entry point whose index drags in far more than the part: the
+ * module file that defines the part, by the entry point src/ names. `@aws-sdk/core/httpAuthSchemes` reaches the
+ * endpoint rules and the shared-config loader (a module its package marks as having side effects, so no bundler
+ * may drop it): 40 KB and about 9 ms of start-up for a signer of 4 KB (docs/performance.md). Only src/'s own
+ * imports are redirected; esbuild fails the build if the file no longer exports what src/ takes from it.
+ */
+const SDK_MODULE_FILES: Readonly<Record<string, string>> = {
+  '@aws-sdk/core/httpAuthSchemes':
+    '@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js',
+};
+
+const sdkModuleFiles: Plugin = {
+  name: 'sdk-module-files',
+  setup(builder) {
+    const entries = Object.keys(SDK_MODULE_FILES).map((entry) => entry.replace(/[/.]/g, '\\$&'));
+    builder.onResolve({ filter: new RegExp(`^(?:${entries.join('|')})$`) }, (args) => {
+      if (!args.importer.startsWith(join(ROOT, 'src'))) return undefined;
+      const file = SDK_MODULE_FILES[args.path] as string;
+      const [scope, name, ...rest] = file.split('/');
+      const packageDir = dirname(require.resolve(`${scope}/${name}/package.json`, { paths: [ROOT] }));
+      const path = join(packageDir, ...rest);
+      if (!existsSync(path)) throw new Error(`${args.path}: ${file} is gone; update SDK_MODULE_FILES`);
+      return { path };
+    });
+  },
+};
+
 async function main(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   // A cache left from an earlier build is never used (the build id differs), but it would be shipped.
   for (const name of Object.keys(BUNDLES)) rmSync(join(DIST, `${name}.cache`), { force: true });
   const [cli, sdk] = await Promise.all([
-    build({ ...COMMON, entryPoints: [BUNDLES.withsecrets], plugins: [sdkFromItsBundle] }),
+    build({ ...COMMON, entryPoints: [BUNDLES.withsecrets], plugins: [sdkFromItsBundle, sdkModuleFiles] }),
     build({ ...COMMON, entryPoints: [BUNDLES['aws-sdk']] }),
   ]);
   // The stub must stand for every import of the SDK: its code belongs in one bundle, dist/aws-sdk.cjs.
@@ -71,6 +99,13 @@ async function main(): Promise<void> {
     input.includes(`node_modules/${SDK_PACKAGE}/`),
   );
   if (leaked !== undefined) throw new Error(`the CLI's bundle holds the SDK itself: ${leaked}`);
+  // The direct route never reads AWS files or endpoint rules: their code in the CLI's bundle means an index crept back.
+  const bundled = Object.values(cli.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+  const dragged = bundled.find((input) =>
+    /\/loadSharedConfigFiles\.js$|\/@aws-sdk\/core\/dist-es\/submodules\/client\//.test(input),
+  );
+  if (dragged !== undefined)
+    throw new Error(`the CLI's bundle holds code the direct route never runs: ${dragged}`);
   writeBundle('withsecrets', cli.outputFiles);
   writeBundle('aws-sdk', sdk.outputFiles);
   writeFileSync(LICENSES_FILE, thirdPartyLicenses([cli.metafile, sdk.metafile]));
