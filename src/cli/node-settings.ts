@@ -2,10 +2,11 @@
 import { WithsecretsError } from '../errors.ts';
 
 /**
- * Options that would open a debugger into withsecrets, write its memory (secrets included) to files, or
- * abort it past its own error handling (a core dump, the child left behind).
+ * Options on node's own command line that would open a debugger into withsecrets, write its memory (secrets
+ * included) or its environment (the AWS keys: a diagnostic report lists every variable) to files, or abort it
+ * past its own error handling (a core dump, the child left behind).
  */
-const EXPOSING_OPTIONS = new Set([
+export const EXPOSING_OPTIONS: ReadonlySet<string> = new Set([
   '--inspect',
   '--inspect-brk',
   '--inspect-wait',
@@ -15,6 +16,9 @@ const EXPOSING_OPTIONS = new Set([
   '--cpu-prof',
   '--prof',
   '--abort-on-uncaught-exception',
+  '--report-on-signal',
+  '--report-uncaught-exception',
+  '--report-on-fatalerror',
 ]);
 
 /** bin/withsecrets.js HARMLESS_NODE_OPTIONS and its grammar, kept equal by test/unit/cli/node-settings.test.ts. */

@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { nodeOptionsAreHarmless, refuseExposingNodeSettings } from '../../../src/cli/node-settings.ts';
+import {
+  EXPOSING_OPTIONS,
+  nodeOptionsAreHarmless,
+  refuseExposingNodeSettings,
+} from '../../../src/cli/node-settings.ts';
 import { FORWARDED_SIGNALS } from '../../../src/process/signals.ts';
 
 const bin = createRequire(__filename)('../../../bin/withsecrets.js') as {
@@ -114,6 +118,44 @@ describe('refuseExposingNodeSettings', () => {
         (error: Error) => error.message.startsWith("node's command line holds --"),
       );
     });
+  }
+
+  /**
+   * What Node itself offers, not a copy of withsecrets' list: every option of this Node that opens the inspector,
+   * writes a heap or CPU profile, a heap snapshot or a diagnostic report, or aborts (`--cpu-prof` and `--prof`
+   * are not allowed in NODE_OPTIONS, so Node does not list them), plus every option withsecrets' list holds.
+   */
+  const EXPOSING_IN_NODE =
+    /^--(?:inspect(?:-brk|-wait)?|heapsnapshot-(?:signal|near-heap-limit)|heap-prof|abort-on-uncaught-exception|report-(?:on-signal|uncaught-exception|on-fatalerror))$/;
+  const nodeExposing = [...process.allowedNodeEnvironmentFlags].filter((flag) => EXPOSING_IN_NODE.test(flag));
+
+  it("finds in this Node's own options every kind of exposing option it refuses", () => {
+    assert.deepEqual(nodeExposing.sort(), [
+      '--abort-on-uncaught-exception',
+      '--heap-prof',
+      '--heapsnapshot-near-heap-limit',
+      '--heapsnapshot-signal',
+      '--inspect',
+      '--inspect-brk',
+      '--inspect-wait',
+      '--report-on-fatalerror',
+      '--report-on-signal',
+      '--report-uncaught-exception',
+    ]);
+  });
+
+  for (const option of new Set([...nodeExposing, ...EXPOSING_OPTIONS, '--cpu-prof', '--prof'])) {
+    const underscored = `--${option.slice(2).replaceAll('-', '_')}`;
+    const quoted = `${option.slice(0, 4)}"${option.slice(4)}"`;
+    for (const spelling of [option, `${option}=1`, underscored, `${underscored}=1`, quoted]) {
+      it(`refuses ${spelling} on node's command line`, () => {
+        assert.throws(
+          () => refuse({}, [spelling]),
+          (error: Error & { code?: string }) =>
+            error.code === 'USAGE' && error.message.startsWith(`node's command line holds ${option},`),
+        );
+      });
+    }
   }
 
   it('refuses an open inspector, however it was opened', () => {
