@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { PassThrough, type Writable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { longHoldFor } from '../../../src/mask/masked-route.ts';
 import { compileMask } from '../../../src/mask/masker.ts';
 import { createMaskStream, NON_TERMINAL_LONG_HOLD_MS } from '../../../src/mask/stream.ts';
@@ -26,5 +26,39 @@ describe('long hold', () => {
     stream.end(`${value.slice(11)}\n`);
     await new Promise((resolve) => stream.once('end', resolve));
     assert.equal(Buffer.concat(chunks).toString(), 'value=***\n');
+  });
+
+  describe('which hold a partial match gets, at the minimum length and either side of it', () => {
+    const value = 'FAKE-boundary-9';
+    const SHORT_MS = 50;
+    const LONG_MS = 1000;
+    /** What the stream has let out of `written` after `ms` of quiet, with the clock mocked. */
+    function releasedAfter(written: string, ms: number): string {
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        const stream = createMaskStream(compileMask([value], { minLength: 4 }), {
+          shortHoldMs: SHORT_MS,
+          longHoldMs: LONG_MS,
+        });
+        stream.write(written);
+        mock.timers.tick(ms);
+        const out = stream.read() as Buffer | null;
+        stream.destroy();
+        return out?.toString() ?? '';
+      } finally {
+        mock.timers.reset();
+      }
+    }
+
+    for (const partial of [3, 4, 5]) {
+      const written = `log ${value.slice(0, partial)}`;
+      const long = partial >= 4;
+      it(`${partial} bytes of a value at the end (min length 4) wait ${long ? '1 s' : '50 ms'}`, () => {
+        assert.equal(releasedAfter(written, SHORT_MS - 1), 'log ', 'nothing held is let out before 50 ms');
+        assert.equal(releasedAfter(written, SHORT_MS), long ? 'log ' : written);
+        assert.equal(releasedAfter(written, LONG_MS - 1), long ? 'log ' : written);
+        assert.equal(releasedAfter(written, LONG_MS), written);
+      });
+    }
   });
 });
