@@ -13,6 +13,7 @@ import {
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CORE_DUMP_SIGNALS } from '../../src/process/signals.ts';
 import { BIN, fixture, NODE } from './harness.ts';
 import { ended, startDetached, startWrapper } from './process-helpers.ts';
 
@@ -85,7 +86,24 @@ describe('exit status', () => {
     // Cores are allowed (ulimit -c unlimited); the child dumps in its own directory, the wrapper runs in another.
     const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'latin1').trim();
     const coresInCwd = !pattern.startsWith('|') && !pattern.startsWith('/');
-    const signals: NodeJS.Signals[] = ['SIGQUIT', 'SIGABRT', 'SIGSEGV'];
+    // Every signal whose default action dumps core (signal(7)), not a sample: one left out would be re-raised.
+    const signals: NodeJS.Signals[] = [
+      'SIGQUIT',
+      'SIGILL',
+      'SIGTRAP',
+      'SIGABRT',
+      'SIGBUS',
+      'SIGFPE',
+      'SIGSEGV',
+      'SIGXCPU',
+      'SIGXFSZ',
+      'SIGSYS',
+    ];
+    assert.deepEqual(
+      new Set(signals),
+      CORE_DUMP_SIGNALS,
+      "the list above is signal(7)'s, and withsecrets' own",
+    );
     await Promise.all(
       signals.map(async (signal) => {
         const wrapperDir = join(scratch, `wrapper-${signal}`);
