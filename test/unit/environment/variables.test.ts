@@ -264,15 +264,12 @@ describe('variablesFromSecret: JSON expansion', () => {
     assert.equal(variable?.source, 'prod/* (prod/db)#host');
   });
 
-  it('expands 1,000 keys in order, quickly', () => {
+  it('expands 1,000 keys in order', () => {
     const source = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`key-${i}`, `v${i}`]));
-    const started = performance.now();
     const variables = variablesFromSecret(stringSecret('s', JSON.stringify(source)), { label: 's' }, UPPER);
-    const elapsed = performance.now() - started;
     assert.equal(variables.length, 1000);
     assert.deepEqual(variables[0], { name: 'KEY_0', value: 'v0', secret: true, source: 's#key-0' });
     assert.deepEqual(variables[999], { name: 'KEY_999', value: 'v999', secret: true, source: 's#key-999' });
-    assert.ok(elapsed < 500, `took ${elapsed} ms`);
   });
 
   it('keeps a 64 KiB value inside JSON exactly', () => {
