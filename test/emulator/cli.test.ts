@@ -70,12 +70,60 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       }
       child.kill(signal);
       assert.deepEqual(await exited, [0, null]);
-      assert.equal(stdout(), `listening on ${url}\n`);
+      assert.equal(stdout(), announcement(url, 'test', 'test'));
     } finally {
       child.kill('SIGKILL');
     }
   });
 }
+
+/** What the emulator prints when it listens: its URL, the keys it accepts, and the lines to point a shell at it. */
+function announcement(url: string, accessKeyId: string, secretAccessKey: string): string {
+  return (
+    `listening on ${url}\n` +
+    `accepts the key pair ${accessKeyId} / ${secretAccessKey} (set others with --access-key-id and --secret-access-key); to use it:\n` +
+    `  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}\n`
+  );
+}
+
+test('--access-key-id and --secret-access-key: only that pair is accepted, and the announcement names it', async () => {
+  const child = startCli([
+    '--port',
+    '0',
+    '--seed',
+    seedFile,
+    '--access-key-id',
+    'AKIDEXAMPLE',
+    '--secret-access-key',
+    'wJalrXUtnFEMI',
+  ]);
+  const exited = exitOf(child);
+  try {
+    const { url, stdout } = await waitForListening(child);
+    const read = async (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+      const client = new SecretsManagerClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      try {
+        return (await client.send(new GetSecretValueCommand({ SecretId: 'ci/token' }))).SecretString;
+      } catch (error) {
+        return (error as Error).name;
+      } finally {
+        client.destroy();
+      }
+    };
+    assert.equal(await read({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' }), 't0ken');
+    assert.equal(await read(TEST_CREDENTIALS), 'UnrecognizedClientException');
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null]);
+    assert.equal(stdout(), announcement(url, 'AKIDEXAMPLE', 'wJalrXUtnFEMI'));
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
 
 test('a bad argument: exit 2 with the reason and the usage on stderr', async () => {
   const child = startCli(['--port', 'eighty']);
@@ -88,6 +136,6 @@ test('a bad argument: exit 2 with the reason and the usage on stderr', async () 
   assert.equal(
     stderr,
     'emulator: --port must be 0..65535: eighty\n' +
-      'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID]\n',
+      'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY]\n',
   );
 });

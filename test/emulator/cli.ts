@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.ts';
 
-const USAGE = 'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID]';
+const USAGE =
+  'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
+      'access-key-id': { type: 'string', default: 'test' },
+      'secret-access-key': { type: 'string', default: 'test' },
     },
     strict: true,
   });
@@ -20,13 +23,25 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be 0..65535: ${values.port}`);
   }
+  const credential = { accessKeyId: values['access-key-id'], secretAccessKey: values['secret-access-key'] };
+  if (credential.accessKeyId === '' || credential.secretAccessKey === '') {
+    throw new Error('--access-key-id and --secret-access-key must not be empty');
+  }
   const emulator = await startEmulator({
     port,
+    credentials: [credential],
     ...(values.seed === undefined ? {} : { seed: readFileSync(values.seed, 'utf8') }),
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
   });
-  process.stdout.write(`listening on ${emulator.url}\n`);
+  // The first line is what scripts wait for; the rest is for the person who started it, keys included: they are
+  // the emulator's own, accepted only here, and a newcomer who tries other fake keys gets BAD_CREDENTIALS.
+  process.stdout.write(
+    `listening on ${emulator.url}\n` +
+      `accepts the key pair ${credential.accessKeyId} / ${credential.secretAccessKey} (set others with --access-key-id and --secret-access-key); to use it:\n` +
+      `  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${emulator.url} AWS_REGION=${emulator.region} ` +
+      `AWS_ACCESS_KEY_ID=${credential.accessKeyId} AWS_SECRET_ACCESS_KEY=${credential.secretAccessKey}\n`,
+  );
 
   const stop = () => {
     emulator.close().then(
