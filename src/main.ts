@@ -84,6 +84,7 @@ async function pipeline(
     io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
     return { status: 0 };
   }
+  for (const warning of parsed.warnings) reporter.notice(warning);
   const invocation = parsed.invocation;
   const selection = selectSecrets(invocation, io.env);
   const fetches = needsAws(selection);

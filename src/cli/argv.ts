@@ -2,7 +2,8 @@
 import type yargsFactory from 'yargs/yargs';
 import parseArguments from 'yargs-parser';
 import { WithsecretsError } from '../errors.ts';
-import { camelCase, OPTIONS, type OptionName, USAGE } from './options.ts';
+import { camelCase, OPTION_NAMES, OPTIONS, type OptionName, USAGE } from './options.ts';
+import { closestName } from './suggest.ts';
 
 /**
  * The options as yargs hands them to yargs-parser, the parser inside yargs: the same configuration gives the same
@@ -95,12 +96,20 @@ function usageErrorFrom(message: string, args: readonly string[]): WithsecretsEr
   const unknown = /^Unknown arguments?: (.*)$/.exec(message.trim())?.[1]?.split(', ')[0];
   if (unknown !== undefined) {
     const flag = args.find(
-      (arg) => arg === `--${unknown}` || arg === `-${unknown}` || arg.startsWith(`--${unknown}=`),
+      (arg) =>
+        arg === `--${unknown}` ||
+        arg === `--no-${unknown}` ||
+        arg === `-${unknown}` ||
+        arg.startsWith(`--${unknown}=`),
     );
     if (flag !== undefined) {
-      return new WithsecretsError('USAGE', `unknown option ${flag.split('=')[0]}`, {
-        hint: 'see withsecrets --help for the options',
-      });
+      const typed = flag.split('=')[0] as string;
+      const closest = typed.startsWith('--') ? closestName(typed, optionSpellings()) : undefined;
+      return new WithsecretsError(
+        'USAGE',
+        `unknown option ${typed}${closest === undefined ? '' : ` (did you mean ${closest}?)`}`,
+        { hint: 'see withsecrets --help for the options' },
+      );
     }
     return new WithsecretsError('USAGE', `unexpected "${unknown}" before "--"; the form is: ${USAGE}`, {
       hint: 'put "--" between the options and the command, e.g. withsecrets -s prod/db -- ./deploy.sh',
@@ -115,4 +124,14 @@ function usageErrorFrom(message: string, args: readonly string[]): WithsecretsEr
   return new WithsecretsError('USAGE', message.replace(/\s+/g, ' ').trim(), {
     hint: 'see withsecrets --help',
   });
+}
+
+/** Every long option as it can be typed: `--secret`, and `--no-mask` for a boolean; `--help`, `--version`. */
+function optionSpellings(): string[] {
+  const spellings = ['--help', '--version'];
+  for (const name of OPTION_NAMES) {
+    spellings.push(`--${name}`);
+    if (OPTIONS[name].type === 'boolean') spellings.push(`--no-${name}`);
+  }
+  return spellings;
 }

@@ -2,7 +2,7 @@
 import { WithsecretsError } from '../errors.ts';
 import { isValidVariableName } from '../names.ts';
 import { buildParser, fullParse, quickParse } from './argv.ts';
-import { valueFromEnvironment } from './environment-options.ts';
+import { unknownVariableWarnings, valueFromEnvironment } from './environment-options.ts';
 import type { OnChange } from './option-values.ts';
 import { parseDuration, parseOnChange, parseSignalName } from './option-values.ts';
 import { camelCase, type OptionName, type RawValue, USAGE } from './options.ts';
@@ -35,7 +35,12 @@ export interface Invocation {
 }
 
 export type ParsedCommandLine =
-  | { readonly kind: 'run'; readonly invocation: Invocation }
+  | {
+      readonly kind: 'run';
+      readonly invocation: Invocation;
+      /** Lines for stderr, names only: WITHSECRETS_ variables that are no setting (a typo, most likely). */
+      readonly warnings: readonly string[];
+    }
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' };
 
@@ -66,7 +71,7 @@ export async function parseCommandLine(
     const fromArgv = parsed[camelCase(name)] as RawValue;
     return fromArgv !== undefined ? fromArgv : valueFromEnvironment(name, env);
   };
-  return { kind: 'run', invocation: toInvocation(value, command) };
+  return { kind: 'run', invocation: toInvocation(value, command), warnings: unknownVariableWarnings(env) };
 }
 
 function toInvocation(value: (name: OptionName) => RawValue, command: readonly string[]): Invocation {

@@ -1,6 +1,7 @@
 // Reads WITHSECRETS_<OPTION> variables, so an image or a CI job can set any option without touching argv.
 import { WithsecretsError } from '../errors.ts';
-import { OPTIONS, type OptionName, type RawValue } from './options.ts';
+import { OPTION_NAMES, OPTIONS, type OptionName, type RawValue } from './options.ts';
+import { closestName } from './suggest.ts';
 
 /** Reads WITHSECRETS_<OPTION> (and WITHSECRETS_NO_<OPTION> for booleans); empty means unset. */
 export function valueFromEnvironment(
@@ -44,4 +45,37 @@ function parseNumberText(text: string, variable: string): number {
     });
   }
   return number;
+}
+
+/** WITHSECRETS_ variables that are no option: bin/withsecrets.js's carriers (removed before a run) and the debug switch. */
+const OTHER_VARIABLES = [
+  'WITHSECRETS_DEBUG',
+  'WITHSECRETS_CARRIED_NODE_OPTIONS',
+  'WITHSECRETS_CARRIED_COREDUMP_FILTER',
+];
+
+/** Every WITHSECRETS_ variable withsecrets reads. */
+function knownVariables(): string[] {
+  const known = [...OTHER_VARIABLES];
+  for (const name of OPTION_NAMES) {
+    const suffix = name.toUpperCase().replaceAll('-', '_');
+    known.push(`WITHSECRETS_${suffix}`);
+    if (OPTIONS[name].type === 'boolean') known.push(`WITHSECRETS_NO_${suffix}`);
+  }
+  return known;
+}
+
+/**
+ * One warning per WITHSECRETS_ variable that withsecrets does not read (a typo would otherwise be ignored in
+ * silence), naming the closest one it does read. Names only: the value is never quoted.
+ */
+export function unknownVariableWarnings(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = knownVariables();
+  return Object.keys(env)
+    .filter((name) => name.startsWith('WITHSECRETS_') && !known.includes(name))
+    .sort()
+    .map((name) => {
+      const closest = closestName(name, known);
+      return `${name} is not a setting of withsecrets and is ignored${closest === undefined ? '' : ` (did you mean ${closest}?)`}`;
+    });
 }

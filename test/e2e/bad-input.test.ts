@@ -127,10 +127,34 @@ describe('bad input', () => {
       [/^withsecrets: \[USAGE\] unknown option --bogus /],
     ],
     ['unknown short option', ['-x'], [/^withsecrets: \[USAGE\] unknown option -x /]],
+    [
+      'a typo of an option, with the one meant',
+      ['--secrte', 'bad/plain'],
+      [/^withsecrets: \[USAGE\] unknown option --secrte \(did you mean --secret\?\) \(fix: /],
+    ],
+    [
+      'a typo of a negated option, with the one meant',
+      ['--no-mazk', '-s', 'bad/plain'],
+      [/^withsecrets: \[USAGE\] unknown option --no-mazk \(did you mean --no-mask\?\) \(fix: /],
+    ],
     ['--secret without a value', ['--secret'], [/^withsecrets: \[USAGE\] --secret needs a value /]],
     // The user typed -s: the message must name -s (or --secret), not a flag that does not exist.
     ['-s without a value', ['-s'], [/^withsecrets: \[USAGE\] (-s|--secret) needs a value /]],
   ];
+
+  it('warns of a WITHSECRETS_ variable that is no setting, naming the closest, never its value; then runs', async () => {
+    const result = await runBin(
+      ['-s', 'PLAIN=bad/plain', '--', NODE, '-e', 'process.stdout.write(process.env.PLAIN.length + "")'],
+      awsEnv({ WITHSECRETS_SECERT: 'FAKE-typo-value-7', WITHSECRETS_ZZZ: 'FAKE-other-value-8' }),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, String('FAKE-bad-plain-Qw3'.length));
+    assert.equal(
+      result.stderr,
+      'withsecrets: WITHSECRETS_SECERT is not a setting of withsecrets and is ignored (did you mean WITHSECRETS_SECRET?)\n' +
+        'withsecrets: WITHSECRETS_ZZZ is not a setting of withsecrets and is ignored\n',
+    );
+  });
 
   describe('malformed references and options: a clear error, no AWS call, no child', {
     concurrency: 4,
