@@ -56,7 +56,7 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
           `${secret} has no such version in ${context.region}: ${awsMessage}`,
           {
             ...options,
-            hint: 'check --version-stage or --version-id (aws secretsmanager list-secret-version-ids)',
+            hint: "check the reference's ~version, --version-stage or --version-id (aws secretsmanager list-secret-version-ids)",
           },
         );
       }

@@ -9,7 +9,7 @@ export const OPTIONS = {
     type: 'string',
     array: true,
     nargs: 1,
-    describe: 'secret to inject: [VAR=]ID[#KEY] or [VAR=]PREFIX* (repeatable)',
+    describe: 'secret to inject: [VAR=]ID[~STAGE|~id:VERSION][#KEY] or [VAR=]PREFIX* (repeatable)',
   },
   prefix: { type: 'string', describe: 'put P in front of every variable a --secret yields' },
   'name-case': { type: 'string', describe: 'case of derived names (default: upper)' },

@@ -3,7 +3,7 @@
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
 import { type EnvReference, referencedBy } from '../references/env-refs.ts';
 import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
-import type { SecretRef } from '../references/secret-refs.ts';
+import { idWithVersion, type SecretRef } from '../references/secret-refs.ts';
 import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
 import { type InjectedVariable, valueForEnvReference, variablesFromSecret } from './variables.ts';
 
@@ -45,7 +45,7 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
       : [fetched.secrets.get(queryKey(refQuery(ref, selection)))].filter((secret) => secret !== undefined);
     return secrets.flatMap((secret) => {
       used.add(secret);
-      const label = ref.wildcard ? `${ref.id}* (${secret.name})` : ref.id;
+      const label = ref.wildcard ? `${ref.id}* (${secret.name})` : idWithVersion(ref);
       const selectionOfRef = {
         label,
         wildcard: ref.wildcard,

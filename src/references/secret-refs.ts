@@ -13,6 +13,10 @@ export interface SecretRef {
   /** The KEY after '#', may be a dotted path. */
   readonly key?: string;
   readonly wildcard: boolean;
+  /** `ID~STAGE`: this reference's version stage, which wins over --version-stage and --version-id. */
+  readonly versionStage?: string;
+  /** `ID~id:VERSION`: this reference's version id, which wins over --version-stage and --version-id. */
+  readonly versionId?: string;
 }
 
 /** What is wrong with a secret id, phrased to follow "bad reference X: ". */
@@ -31,6 +35,13 @@ const NAME_CHARACTER = /^[A-Za-z0-9/_+=.@-]$/;
 const PARTITION = /^aws[a-z-]*$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/;
 const ACCOUNT = /^[0-9]{12}$/;
+/** Starts a version after the id: neither a secret name nor an ARN can hold `~`. */
+const VERSION_MARK = '~';
+const VERSION_ID_MARK = 'id:';
+/** A staging label as AWS takes it (1-256 characters); `:` is left out so that `id:` cannot be a stage. */
+const STAGE = /^[A-Za-z0-9_+=.@/-]{1,256}$/;
+/** A version id as AWS makes it (a UUID) or takes it (ClientRequestToken: 32-64 characters). */
+const VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
 
 /** Parses `[VAR=]ID[#KEY]` or `[VAR=]PREFIX*`; throws BAD_REFERENCE naming the reference. */
 export function parseSecretRef(text: string): SecretRef {
@@ -47,8 +58,17 @@ export function parseSecretRef(text: string): SecretRef {
   const equalsAt = head.indexOf('=');
   const candidate = equalsAt < 0 ? '' : head.slice(0, equalsAt);
   const alias = isValidVariableName(candidate) ? candidate : undefined;
-  const id = alias === undefined ? head : head.slice(equalsAt + 1);
-  if (id === '') throw fail(alias === undefined ? 'no secret id before #' : `no secret id after ${alias}=`);
+  const target = alias === undefined ? head : head.slice(equalsAt + 1);
+  const markAt = target.indexOf(VERSION_MARK);
+  const id = markAt < 0 ? target : target.slice(0, markAt);
+  const version = markAt < 0 ? undefined : parseVersion(target.slice(markAt + 1), fail);
+  if (id === '') {
+    throw fail(
+      alias === undefined
+        ? `no secret id before ${markAt < 0 ? '#' : VERSION_MARK}`
+        : `no secret id after ${alias}=`,
+    );
+  }
   if (key === '') throw fail("empty key after '#'", 'give a key after # or drop the #');
 
   const starAt = id.indexOf('*');
@@ -61,6 +81,12 @@ export function parseSecretRef(text: string): SecretRef {
     if (key !== undefined) {
       throw fail('a wildcard takes no #KEY', 'select a key of one secret with ID#KEY, or drop #KEY');
     }
+    if (version !== undefined) {
+      throw fail(
+        'a wildcard takes no ~version',
+        'give one with --version-stage for every secret, or drop it',
+      );
+    }
   }
   const problem = wildcard ? findPrefixProblem(id.slice(0, -1)) : findSecretIdProblem(id);
   if (problem !== undefined) throw fail(problem.problem, problem.hint);
@@ -70,7 +96,49 @@ export function parseSecretRef(text: string): SecretRef {
     id: wildcard ? id.slice(0, -1) : id,
     ...(key === undefined ? {} : { key }),
     wildcard,
+    ...version,
   };
+}
+
+/** The reference's ID with its own version as it was written (`prod/db~AWSPREVIOUS`), for sources and messages. */
+export function idWithVersion(ref: SecretRef): string {
+  if (ref.versionStage !== undefined) return `${ref.id}${VERSION_MARK}${ref.versionStage}`;
+  if (ref.versionId !== undefined) return `${ref.id}${VERSION_MARK}${VERSION_ID_MARK}${ref.versionId}`;
+  return ref.id;
+}
+
+/** `STAGE` or `id:VERSION` after the `~` of a reference. */
+function parseVersion(
+  text: string,
+  fail: (problem: string, hint?: string) => WithsecretsError,
+): { versionStage: string } | { versionId: string } {
+  if (text.includes(VERSION_MARK)) {
+    throw fail(
+      'more than one ~version',
+      'give a stage (ID~AWSPREVIOUS) or a version id (ID~id:VERSION), not both',
+    );
+  }
+  if (text.startsWith(VERSION_ID_MARK)) {
+    const versionId = text.slice(VERSION_ID_MARK.length);
+    if (!VERSION_ID.test(versionId)) {
+      throw fail(
+        versionId === ''
+          ? 'empty version id after ~id:'
+          : `version id "${versionId}" is not 32-64 letters, digits or -`,
+        'give the VersionId AWS shows, as in prod/db~id:EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE',
+      );
+    }
+    return { versionId };
+  }
+  if (!STAGE.test(text)) {
+    throw fail(
+      text === ''
+        ? "empty version stage after '~'"
+        : `version stage "${text}" holds a character stages cannot`,
+      'give a staging label, as in prod/db~AWSPREVIOUS, or ~id:VERSION for a version id',
+    );
+  }
+  return { versionStage: text };
 }
 
 /** The region of a full or partial secret ARN, else undefined (a name is fetched from the default region). */

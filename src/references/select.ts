@@ -64,7 +64,10 @@ export function planFetch(selection: Selection): FetchRequest {
   return { queries, prefixes, prefixVersion: selection.version };
 }
 
+/** A reference's own version (`ID~STAGE`, `ID~id:VERSION`) wins over --version-stage and --version-id whole. */
 export function refQuery(ref: SecretRef, selection: Selection): SecretQuery {
+  if (ref.versionStage !== undefined) return { id: ref.id, versionStage: ref.versionStage };
+  if (ref.versionId !== undefined) return { id: ref.id, versionId: ref.versionId };
   return { id: ref.id, ...selection.version };
 }
 

@@ -148,6 +148,63 @@ describe('fetching secrets into the environment', () => {
     assert.deepEqual(printedEnv(byId.stdout), { ROTATING: 'version-one' });
   });
 
+  it('fetches one secret at two versions side by side: ~STAGE and ~id: per reference, over the global flag', async () => {
+    const first = emulator.createSecret('paired', '{"password":"FAKE-pw-one"}');
+    emulator.putSecretValue('paired', '{"password":"FAKE-pw-two"}');
+    emulator.clearCalls();
+    const result = await runBin(
+      [
+        '--no-mask',
+        '--version-stage',
+        'AWSCURRENT',
+        '-s',
+        'DB_PASSWORD=paired#password',
+        '-s',
+        'DB_PASSWORD_OLD=paired~AWSPREVIOUS#password',
+        '-s',
+        `PINNED=paired~id:${first.versionId}#password`,
+        '--',
+        ...PRINT_ENV,
+        'DB_PASSWORD',
+        'DB_PASSWORD_OLD',
+        'PINNED',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(printedEnv(result.stdout), {
+      DB_PASSWORD: 'FAKE-pw-two',
+      DB_PASSWORD_OLD: 'FAKE-pw-one',
+      PINNED: 'FAKE-pw-one',
+    });
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 3, 'one call per version asked for');
+    const listed = await runBin(
+      [
+        '--dry-run',
+        '-s',
+        'DB_PASSWORD=paired#password',
+        '-s',
+        'DB_PASSWORD_OLD=paired~AWSPREVIOUS#password',
+        '--',
+        'true',
+      ],
+      awsEnv(emulator),
+    );
+    assert.equal(
+      listed.stdout,
+      'DB_PASSWORD <- paired#password\nDB_PASSWORD_OLD <- paired~AWSPREVIOUS#password\n',
+    );
+    const refused = await runBin(
+      ['-s', `paired~AWSPREVIOUS~id:${first.versionId}`, '--', 'true'],
+      awsEnv(emulator),
+    );
+    assert.equal(refused.status, 125);
+    assert.match(
+      refused.stderr,
+      /^withsecrets: \[BAD_REFERENCE\] bad secret reference "paired~AWSPREVIOUS~id:[^"]+": more than one ~version \(fix: /,
+    );
+  });
+
   it('fetches a full ARN from its own region, whatever the configured region', async () => {
     const remote = emulator.createSecret('eu/only', 'from-eu-west-1', { region: 'eu-west-1' });
     const result = await runBin(

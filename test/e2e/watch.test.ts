@@ -138,6 +138,29 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     assert.equal(run.lines(/^READY /).length, 2);
   });
 
+  it('follows each reference at its own version: a rotation moves both AWSCURRENT and ~AWSPREVIOUS', async (t) => {
+    const emulator = await emulatorFor(t, { 'watch/pair': 'pair-FAKE-0001' });
+    emulator.putSecretValue('watch/pair', 'pair-FAKE-0002');
+    const run = startWatching(t, emulator, [
+      ...FAST,
+      '--no-mask',
+      '-s',
+      'NOW=watch/pair',
+      '-s',
+      'BEFORE=watch/pair~AWSPREVIOUS',
+      '--',
+      ...SERVER,
+      'NOW',
+      'BEFORE',
+    ]);
+    const first = pidOf(await run.waitForLine(/^READY \d+ NOW=pair-FAKE-0002 BEFORE=pair-FAKE-0001$/));
+    emulator.putSecretValue('watch/pair', 'pair-FAKE-0003');
+    const second = pidOf(await run.waitForLine(/^READY \d+ NOW=pair-FAKE-0003 BEFORE=pair-FAKE-0002$/));
+    assert.notEqual(second, first);
+    run.child.kill('SIGTERM');
+    await run.finished;
+  });
+
   it('keeps the child (same pid) over several rounds when nothing it would see changed', async (t) => {
     const emulator = await emulatorFor(t, {
       'watch/json': { key: 'key-FAKE-0001', other: 'other-FAKE-0001' },

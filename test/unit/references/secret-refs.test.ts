@@ -286,3 +286,75 @@ describe('findSecretIdProblem', () => {
     assert.equal(findSecretIdProblem('')?.problem, 'empty secret name');
   });
 });
+
+describe('parseSecretRef: a version per reference', () => {
+  const VERSION_ID = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+
+  it('takes a stage after ~, before #KEY, with or without VAR=', () => {
+    assert.deepEqual(parseSecretRef('prod/db~AWSPREVIOUS'), {
+      text: 'prod/db~AWSPREVIOUS',
+      id: 'prod/db',
+      wildcard: false,
+      versionStage: 'AWSPREVIOUS',
+    });
+    assert.deepEqual(parseSecretRef('DB_PASSWORD_OLD=prod/db~AWSPREVIOUS#password'), {
+      text: 'DB_PASSWORD_OLD=prod/db~AWSPREVIOUS#password',
+      alias: 'DB_PASSWORD_OLD',
+      id: 'prod/db',
+      key: 'password',
+      wildcard: false,
+      versionStage: 'AWSPREVIOUS',
+    });
+  });
+
+  it('takes a version id after ~id:', () => {
+    assert.deepEqual(parseSecretRef(`DB=prod/db~id:${VERSION_ID}`), {
+      text: `DB=prod/db~id:${VERSION_ID}`,
+      alias: 'DB',
+      id: 'prod/db',
+      wildcard: false,
+      versionId: VERSION_ID,
+    });
+  });
+
+  it('reads ~ in a KEY as part of the key, and keeps = and @ of names in the id', () => {
+    assert.deepEqual(parseSecretRef('team/a=b@c#k~x'), {
+      text: 'team/a=b@c#k~x',
+      id: 'team/a=b@c',
+      key: 'k~x',
+      wildcard: false,
+    });
+    assert.equal(parseSecretRef('team+a=b@c.d~AWSPENDING').id, 'team+a=b@c.d');
+  });
+
+  it('takes a version on a full ARN, whose own colons are no version', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf';
+    assert.deepEqual(parseSecretRef(`${arn}~AWSPREVIOUS`), {
+      text: `${arn}~AWSPREVIOUS`,
+      id: arn,
+      wildcard: false,
+      versionStage: 'AWSPREVIOUS',
+    });
+  });
+
+  it('refuses a stage and an id together, or two versions', () => {
+    assertBadReference(`prod/db~AWSPREVIOUS~id:${VERSION_ID}`, 'more than one ~version', 'not both');
+    assertBadReference('prod/db~A~B', 'more than one ~version');
+  });
+
+  it('refuses an empty or malformed version, naming it', () => {
+    assertBadReference('prod/db~', "empty version stage after '~'");
+    assertBadReference('prod/db~id:', 'empty version id after ~id:');
+    assertBadReference('prod/db~id:short', 'version id "short" is not 32-64 letters, digits or -');
+    assertBadReference('prod/db~a b', 'version stage "a b" holds a character stages cannot');
+    assertBadReference('prod/db~x:y', 'version stage "x:y" holds a character stages cannot');
+    assertBadReference(`prod/db~${'S'.repeat(257)}`, 'holds a character stages cannot');
+    assert.equal(parseSecretRef(`prod/db~${'S'.repeat(256)}`).versionStage?.length, 256);
+  });
+
+  it('refuses a version without an id, and on a wildcard', () => {
+    assertBadReference('~AWSPREVIOUS', 'no secret id before ~');
+    assertBadReference('DB=~AWSPREVIOUS', 'no secret id after DB=');
+    assertBadReference('prod/*~AWSPREVIOUS', 'a wildcard takes no ~version', '--version-stage');
+  });
+});

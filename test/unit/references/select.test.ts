@@ -48,4 +48,32 @@ describe('selectSecrets and planFetch', () => {
     const selection = selectSecrets(await invocationOf(['--no-resolve-env']), { REF: 'secretsmanager://b' });
     assert.deepEqual(selection.envReferences, []);
   });
+
+  it("lets a reference's own version win over --version-stage and --version-id, whole", async () => {
+    const id = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+    const withStage = await invocationOf(['--version-stage', 'AWSPENDING', '-s', 'OLD=db~AWSPREVIOUS']);
+    assert.deepEqual(planFetch(selectSecrets(withStage, {})).queries, [
+      { id: 'db', versionStage: 'AWSPREVIOUS' },
+    ]);
+    const invocation = await invocationOf([
+      '--version-id',
+      'f0f0f0f0-5678-90ab-cdef-EXAMPLE22222',
+      '-s',
+      'NOW=db',
+      '-s',
+      'OLD=db~AWSPREVIOUS',
+      '-s',
+      `PINNED=db~id:${id}`,
+    ]);
+    assert.deepEqual(planFetch(selectSecrets(invocation, {})).queries, [
+      { id: 'db', versionId: 'f0f0f0f0-5678-90ab-cdef-EXAMPLE22222' },
+      { id: 'db', versionStage: 'AWSPREVIOUS' },
+      { id: 'db', versionId: id },
+    ]);
+  });
+
+  it('asks for the same secret at two stages as two queries', async () => {
+    const plan = planFetch(selectSecrets(await invocationOf(['-s', 'A=db', '-s', 'B=db~AWSPREVIOUS']), {}));
+    assert.equal(new Set(plan.queries.map(queryKey)).size, 2);
+  });
 });
