@@ -80,6 +80,10 @@ async function pipeline(
 ): Promise<ChildExit> {
   refuseExposingNodeSettings(io.env, process.execArgv);
   const parsed = await parseCommandLine(argv, io.env);
+  if (parsed.kind === 'completion') {
+    io.stdout.write(parsed.script);
+    return { status: 0 };
+  }
   if (parsed.kind !== 'run') {
     io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
     return { status: 0 };

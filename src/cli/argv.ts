@@ -79,7 +79,10 @@ export function buildParser(args: string[]) {
       'JSON keys as variables, and one key as NPM_TOKEN',
     )
     .example('withsecrets -s "app/prod/*" -- ./server', 'every secret whose name starts with app/prod/')
-    .epilogue('Every option can also be set as WITHSECRETS_<OPTION> (e.g. WITHSECRETS_SECRET=a,b).')
+    .epilogue(
+      'Every option can also be set as WITHSECRETS_<OPTION> (e.g. WITHSECRETS_SECRET=a,b).\n' +
+        'Shell completion: withsecrets completion bash|zsh|fish.',
+    )
     .wrap(110)
     .help(false)
     .version(false)

@@ -2,6 +2,7 @@
 import { WithsecretsError } from '../errors.ts';
 import { isValidVariableName } from '../names.ts';
 import { buildParser, fullParse, quickParse } from './argv.ts';
+import { completionScript, SHELLS } from './completion.ts';
 import { unknownVariableWarnings, valueFromEnvironment } from './environment-options.ts';
 import type { OnChange } from './option-values.ts';
 import { parseDuration, parseOnChange, parseSignalName } from './option-values.ts';
@@ -42,6 +43,7 @@ export type ParsedCommandLine =
       readonly warnings: readonly string[];
     }
   | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'completion'; readonly script: string }
   | { readonly kind: 'version' };
 
 /** Parses argv (without node and script) and the environment's WITHSECRETS_* variables. */
@@ -53,6 +55,15 @@ export async function parseCommandLine(
   const ownArgs = dashDash === -1 ? [...argv] : argv.slice(0, dashDash);
   const command = dashDash === -1 ? [] : argv.slice(dashDash + 1);
 
+  // `withsecrets completion SHELL` has no `--`: no command runs, so it cannot be mistaken for one.
+  if (ownArgs[0] === 'completion' && dashDash === -1) {
+    if (ownArgs.length !== 2) {
+      throw new WithsecretsError('USAGE', `completion takes one shell: ${SHELLS.join(', ')}`, {
+        hint: 'e.g. source <(withsecrets completion bash)',
+      });
+    }
+    return { kind: 'completion', script: completionScript(ownArgs[1] as string) };
+  }
   if (ownArgs.includes('--help') || ownArgs.includes('-h'))
     return { kind: 'help', text: await buildParser(ownArgs).getHelp() };
   if (ownArgs.includes('--version')) return { kind: 'version' };
