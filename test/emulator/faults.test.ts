@@ -48,6 +48,27 @@ async function getWith(config: Partial<SecretsManagerClientConfig> = {}) {
 
 const statuses = () => emulator.calls.map((call) => [call.fault, call.status]);
 
+describe('a fault of one region', () => {
+  test('hits only calls signed for that region: an outage there, answers elsewhere', async () => {
+    emulator.createSecret('faulty', 'value-in-eu', { region: 'eu-west-1' });
+    emulator.inject({ fault: 'error503', region: 'us-east-1', times: 3 });
+    const eu = await getWith({ region: 'eu-west-1' });
+    assert.equal(eu.value, 'value-in-eu');
+    const us = await getWith({ region: 'us-east-1' });
+    assert.equal(us.error?.name, 'ServiceUnavailable');
+    assert.equal(us.attempts, 3);
+    assert.deepEqual(
+      emulator.calls.map((call) => [call.region, call.fault ?? null, call.status]),
+      [
+        ['eu-west-1', null, 200],
+        ['us-east-1', 'error503', 503],
+        ['us-east-1', 'error503', 503],
+        ['us-east-1', 'error503', 503],
+      ],
+    );
+  });
+});
+
 describe('throttle', () => {
   test('once: the SDK retries after its throttling backoff and succeeds', async () => {
     emulator.inject({ fault: 'throttle' });

@@ -38,6 +38,8 @@ export interface FaultSpec {
   readonly times?: number;
   /** Only calls of this operation; any call when not given. */
   readonly operation?: Operation;
+  /** Only calls signed for this region (an outage of one region, for fallback regions); any region when not given. */
+  readonly region?: string;
   /** For `delay`. */
   readonly delayMs?: number;
 }
@@ -63,9 +65,11 @@ export class FaultQueue {
   }
 
   /** The fault for this call, if one is queued for it; using it counts it down. */
-  take(operation: string): FaultSpec | undefined {
+  take(operation: string, region?: string): FaultSpec | undefined {
     const index = this.pending.findIndex(
-      (fault) => fault.spec.operation === undefined || fault.spec.operation === operation,
+      (fault) =>
+        (fault.spec.operation === undefined || fault.spec.operation === operation) &&
+        (fault.spec.region === undefined || fault.spec.region === region),
     );
     const fault = this.pending[index];
     if (fault === undefined) return undefined;

@@ -148,7 +148,7 @@ export function createRequestListener(state: ServerState) {
     // AWS's Date header is its own clock, which is what clients correct a skewed clock from.
     response.setHeader('Date', new Date(state.clock()).toUTCString());
 
-    const fault = state.faults.take(operation);
+    const fault = state.faults.take(operation, record.region);
     if (fault !== undefined) {
       record.fault = fault.fault;
       if (await applyFault(fault, response, record, state.closing)) return;
