@@ -3,7 +3,6 @@ import { WithsecretsError } from '../errors.ts';
 import { OPTION_NAMES, OPTIONS, type OptionName } from './options.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
 
 /** Signals --stop-signal and --on-change signal:NAME take (what a command is usually told to stop or reload with). */
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
