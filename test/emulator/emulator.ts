@@ -69,6 +69,11 @@ export interface Emulator {
     value: AdminValue,
     options?: { region?: string; versionStages?: string[] },
   ): SecretRef;
+  /**
+   * Replicates a secret to `toRegion` as AWS does: the replica's ARN is the primary's but for the region, its
+   * versions are the primary's as they are now (later changes are not carried over).
+   */
+  replicateSecret(secretId: string, toRegion: string, options?: { region?: string }): SecretRef;
   /** Schedules deletion (reads then fail with InvalidRequestException), or removes the secret at once with `force`. */
   deleteSecret(secretId: string, options?: { region?: string; force?: boolean }): void;
   /** From now on, reading this secret's value answers DecryptionFailure. */
@@ -167,6 +172,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(extra.versionStages === undefined ? {} : { stages: extra.versionStages }),
       });
       return { arn: secret.arn, name: secret.name, versionId: version.versionId };
+    },
+    replicateSecret(secretId, toRegion, extra = {}) {
+      const replica = store.region(toRegion).replicate(existing(secretId, extra.region));
+      const current = [...replica.versions.values()].find((version) => version.stages.has('AWSCURRENT'));
+      return { arn: replica.arn, name: replica.name, versionId: current?.versionId ?? '' };
     },
     deleteSecret(secretId, extra = {}) {
       const secret = existing(secretId, extra.region);

@@ -76,3 +76,22 @@ test('a secret created through the SDK in eu-west-1 is visible only to requests 
     [created.ARN],
   );
 });
+
+test('a replica: the primary ARN but for the region, the same versions, found by name and by that ARN', async () => {
+  const primary = emulator.createSecret('replicated/db', 'v-one');
+  emulator.putSecretValue('replicated/db', 'v-two');
+  const replica = emulator.replicateSecret('replicated/db', 'eu-west-1');
+  assert.equal(replica.arn, primary.arn.replace(':us-east-1:', ':eu-west-1:'));
+  for (const SecretId of ['replicated/db', replica.arn, replica.arn.slice(0, -7)]) {
+    const current = await west.send(new GetSecretValueCommand({ SecretId }));
+    assert.equal(current.SecretString, 'v-two');
+    assert.equal(current.ARN, replica.arn);
+  }
+  const previous = await west.send(
+    new GetSecretValueCommand({ SecretId: 'replicated/db', VersionStage: 'AWSPREVIOUS' }),
+  );
+  assert.deepEqual([previous.SecretString, previous.VersionId], ['v-one', primary.versionId]);
+  emulator.putSecretValue('replicated/db', 'v-three');
+  const still = await west.send(new GetSecretValueCommand({ SecretId: 'replicated/db' }));
+  assert.equal(still.SecretString, 'v-two', 'later changes of the primary are not carried over');
+});

@@ -101,7 +101,11 @@ export class RegionStore {
     return [...this.secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  create(name: string, first: NewVersion | undefined, extra: { description?: string; tags?: Tag[] } = {}) {
+  create(
+    name: string,
+    first: NewVersion | undefined,
+    extra: { description?: string; tags?: Tag[]; arnSuffix?: string } = {},
+  ) {
     const existing = this.secrets.get(name);
     if (existing?.deletedDate !== undefined) throw nameScheduledForDeletion();
     if (existing !== undefined) {
@@ -117,7 +121,7 @@ export class RegionStore {
     const now = this.nowSeconds();
     const secret: StoredSecret = {
       name,
-      arn: `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${arnSuffix()}`,
+      arn: `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${extra.arnSuffix ?? arnSuffix()}`,
       createdDate: now,
       lastChangedDate: now,
       versions: new Map(),
@@ -128,6 +132,15 @@ export class RegionStore {
     this.secrets.set(name, secret);
     const version = first === undefined ? undefined : this.addVersion(secret, first);
     return { secret, version };
+  }
+
+  /** A replica in this region of `primary` (from another region): the same name, ARN suffix and versions. */
+  replicate(primary: StoredSecret): StoredSecret {
+    const { secret } = this.create(primary.name, undefined, { arnSuffix: primary.arn.slice(-6) });
+    for (const version of primary.versions.values()) {
+      secret.versions.set(version.versionId, { ...version, stages: new Set(version.stages) });
+    }
+    return secret;
   }
 
   /** PutSecretValue: the new version takes its stages; AWSCURRENT moving leaves AWSPREVIOUS on the old one. */
