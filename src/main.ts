@@ -95,7 +95,7 @@ async function pipeline(
   // The output's pipes need no secret: the process that makes them starts first and runs while the fetch is in
   // flight, so that they are ready when the values come back.
   let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
-  const fetcher = fetches ? await createFetcher(invocation, io.env) : undefined;
+  const fetcher = fetches ? await createFetcher(invocation, io.env, reporter) : undefined;
   const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
   let first: Round;
   try {
@@ -156,15 +156,23 @@ function internalFailure(): { failed: Promise<never>; release(): void } {
   };
 }
 
-async function createFetcher(invocation: Invocation, env: Io['env']): Promise<SecretsFetcher> {
+async function createFetcher(
+  invocation: Invocation,
+  env: Io['env'],
+  reporter: Reporter,
+): Promise<SecretsFetcher> {
   // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
   const { SecretsFetcher } = await import('./aws/fetch.ts');
-  return new SecretsFetcher({
-    env,
-    ...(invocation.region === undefined ? {} : { region: invocation.region }),
-    ...(invocation.profile === undefined ? {} : { profile: invocation.profile }),
-    ...(invocation.endpointUrl === undefined ? {} : { endpointUrl: invocation.endpointUrl }),
-  });
+  return new SecretsFetcher(
+    {
+      env,
+      fallbackRegions: invocation.fallbackRegions,
+      ...(invocation.region === undefined ? {} : { region: invocation.region }),
+      ...(invocation.profile === undefined ? {} : { profile: invocation.profile }),
+      ...(invocation.endpointUrl === undefined ? {} : { endpointUrl: invocation.endpointUrl }),
+    },
+    (line) => reporter.notice(line),
+  );
 }
 
 /** One fetch of everything selected, turned into the child's environment. */

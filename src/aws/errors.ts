@@ -36,6 +36,25 @@ const CREDENTIAL_ERRORS = new Set([
   'SignatureDoesNotMatch',
 ]);
 
+/**
+ * Whether a call failed because the region did not serve it (after the SDK's retries): no network, a timeout, a
+ * 5xx, throttling. Those are worth asking a fallback region; access denied, not found, a decryption failure or
+ * bad input are answers, and the same answer would come from a replica.
+ */
+export function isRegionalOutage(thrown: unknown): boolean {
+  const code = fromAwsError(thrown, { region: '', action: '' }).code;
+  if (code === 'NETWORK' || code === 'TIMEOUT' || code === 'THROTTLED') return true;
+  if (code !== 'AWS_ERROR') return false;
+  const error = thrown as { name?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const status = error.$metadata?.httpStatusCode;
+  return (
+    error.$fault === 'server' ||
+    (typeof status === 'number' && status >= 500) ||
+    error.name === 'InternalServiceError' ||
+    error.name === 'ServiceUnavailable'
+  );
+}
+
 /** Maps an AWS error code (from a thrown error or a BatchGetSecretValue `Errors` entry) to our error. */
 export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;

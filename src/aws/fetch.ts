@@ -8,6 +8,7 @@ import {
   type SecretQuery,
 } from '../references/fetch-request.ts';
 import { CallLimiter } from './call-limiter.ts';
+import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
 import { listByPrefix } from './prefix-listing.ts';
 import { type AwsOptions, RegionalClients } from './regional-clients.ts';
 import { isFailure, missingOutcome, type SecretOutcome, SecretValues } from './secret-values.ts';
@@ -20,10 +21,13 @@ export class SecretsFetcher {
   readonly #clients: RegionalClients;
   readonly #calls = new CallLimiter(MAX_CALLS_IN_FLIGHT);
   readonly #values: SecretValues;
+  readonly #notice: (text: string) => void;
 
-  constructor(options: AwsOptions) {
+  /** `notice` gets a line, names only, for each region whose secrets a fallback region served in a fetch. */
+  constructor(options: AwsOptions, notice: (text: string) => void = () => {}) {
     this.#clients = new RegionalClients(options);
     this.#values = new SecretValues(this.#clients, this.#calls);
+    this.#notice = notice;
   }
 
   /** Fetches everything requested; every failure comes back (never thrown), so each is reported. */
@@ -43,15 +47,24 @@ export class SecretsFetcher {
     };
     const lastPages: SecretQuery[] = [];
     const listed = new Map<string, { query: SecretQuery; label: string }[]>();
+    const servedElsewhere: ServedElsewhere[] = [];
     const listing = request.prefixes.map(async (prefix) => {
       try {
         // A page followed by more is fetched at once, while the next is listed. Last pages (most wildcards have
         // only one) wait for every listing, so that their matches share batches.
-        const found = await listByPrefix(this.#clients, this.#calls, prefix, abortSignal, (page, isLast) => {
-          const queries = newQueries(page);
-          if (isLast) lastPages.push(...queries);
-          else if (queries.length > 0) fetching.push(settledLater(this.#values.fetch(queries, abortSignal)));
-        });
+        const found = await listByPrefix(
+          this.#clients,
+          this.#calls,
+          prefix,
+          abortSignal,
+          (page, isLast) => {
+            const queries = newQueries(page);
+            if (isLast) lastPages.push(...queries);
+            else if (queries.length > 0)
+              fetching.push(settledLater(this.#values.fetch(queries, abortSignal)));
+          },
+          servedElsewhere,
+        );
         listed.set(
           prefix,
           found.map(({ arn, name }) => ({ query: matchQuery(arn), label: `${prefix}* (${name})` })),
@@ -63,6 +76,8 @@ export class SecretsFetcher {
     await Promise.all(listing);
     fetching.push(this.#values.fetch(lastPages, abortSignal));
     const fetched = new Map((await Promise.all(fetching)).flatMap((results) => [...results]));
+    servedElsewhere.push(...this.#values.takeServedElsewhere());
+    for (const line of servedElsewhereLines(servedElsewhere)) this.#notice(line);
     const outcomeOf = (query: SecretQuery): SecretOutcome =>
       fetched.get(queryKey(query)) ?? missingOutcome(query.id);
 

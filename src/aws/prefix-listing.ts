@@ -1,36 +1,73 @@
 // Lists the secrets a wildcard selects: ListSecrets filtered by name, then held to the contract's exact prefix.
 import { WithsecretsError } from '../errors.ts';
 import type { CallLimiter } from './call-limiter.ts';
-import { fromAwsError } from './errors.ts';
+import { fromAwsError, isRegionalOutage } from './errors.ts';
+import type { ServedElsewhere } from './fallback-regions.ts';
 import type { RegionalClients } from './regional-clients.ts';
+import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
 export interface ListedSecret {
   readonly name: string;
   readonly arn: string;
 }
 
-/** The secrets whose name starts with `prefix` (case-sensitive), in name order; `onPage` sees each page's. */
+/**
+ * The secrets whose name starts with `prefix` (case-sensitive), in name order; `onPage` sees each page's. When the
+ * configured region does not serve the first page (an outage: see isRegionalOutage), each fallback region is
+ * listed instead, and `served` records which one did; once a page has been seen, a failure is the answer.
+ */
 export async function listByPrefix(
   clients: RegionalClients,
   calls: CallLimiter,
   prefix: string,
   abortSignal: AbortSignal,
   onPage: (matches: readonly ListedSecret[], isLast: boolean) => void,
+  served: ServedElsewhere[] = [],
 ): Promise<ListedSecret[]> {
-  const { api, context } = await clients.forId(prefix, 'secretsmanager:ListSecrets');
+  let primary: WithsecretsError | undefined;
+  let primaryRegion = '';
+  let seen = false;
+  for (const key of [clients.regionKeyOf(prefix), ...clients.fallbackRegions]) {
+    const { api, context } = await clients.forRegion(key, 'secretsmanager:ListSecrets');
+    if (primary !== undefined && context.region === primaryRegion) continue;
+    try {
+      const found = await listPages(api, calls, prefix, abortSignal, (matches, isLast) => {
+        seen = true;
+        onPage(matches, isLast);
+      });
+      if (primary !== undefined) served.push({ id: `${prefix}*`, from: primaryRegion, to: context.region });
+      if (found.length === 0) throw noMatch(prefix, context.region);
+      return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (error) {
+      if (error instanceof WithsecretsError) throw error;
+      const failure = fromAwsError(error, { ...context, secretId: `${prefix}*` });
+      if (primary === undefined) {
+        primary = failure;
+        primaryRegion = context.region;
+      }
+      if (seen || !isRegionalOutage(error)) throw failure;
+    }
+  }
+  throw primary;
+}
+
+/** Every page of ListSecrets for `prefix` from one region; throws what the SDK threw. */
+async function listPages(
+  api: SecretsManagerApi,
+  calls: CallLimiter,
+  prefix: string,
+  abortSignal: AbortSignal,
+  onPage: (matches: readonly ListedSecret[], isLast: boolean) => void,
+): Promise<ListedSecret[]> {
   const found: ListedSecret[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await calls
-      .run(() =>
-        api.listSecrets(
-          { Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 100, NextToken: nextToken },
-          abortSignal,
-        ),
-      )
-      .catch((error: unknown) => {
-        throw fromAwsError(error, { ...context, secretId: `${prefix}*` });
-      });
+    const page = await calls.run(() =>
+      api.listSecrets(
+        { Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 100, NextToken: nextToken },
+        abortSignal,
+      ),
+    );
     const matches: ListedSecret[] = [];
     for (const entry of page.SecretList ?? []) {
       // AWS's name filter is case-insensitive and matches words; the contract is an exact prefix.
@@ -41,8 +78,7 @@ export async function listByPrefix(
     nextToken = page.NextToken;
     onPage(matches, nextToken === undefined);
   } while (nextToken !== undefined);
-  if (found.length === 0) throw noMatch(prefix, context.region);
-  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found;
 }
 
 function noMatch(prefix: string, region: string): WithsecretsError {

@@ -6,7 +6,10 @@ import { configuredEndpoint, directRoute, type RouteOptions } from './direct-rou
 import type { ErrorContext } from './errors.ts';
 import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
-export type AwsOptions = RouteOptions;
+export interface AwsOptions extends RouteOptions {
+  /** Regions to ask, in order, for what a region could not serve (--fallback-region). */
+  readonly fallbackRegions?: readonly string[];
+}
 
 type SdkModule = typeof Sdk;
 let sdk: SdkModule | undefined;
@@ -45,9 +48,19 @@ export class RegionalClients {
     return arnRegion(id) ?? DEFAULT_REGION_KEY;
   }
 
+  /** The fallback regions, in the order they are asked. */
+  get fallbackRegions(): readonly string[] {
+    return this.#options.fallbackRegions ?? [];
+  }
+
   /** The client for an id, with the context its errors are reported in. */
   async forId(id: string, action: string): Promise<{ api: SecretsManagerApi; context: ErrorContext }> {
-    const client = this.#client(this.regionKeyOf(id));
+    return this.forRegion(this.regionKeyOf(id), action);
+  }
+
+  /** The client for a region ('' for the configured one), with the context its errors are reported in. */
+  async forRegion(key: string, action: string): Promise<{ api: SecretsManagerApi; context: ErrorContext }> {
+    const client = this.#client(key);
     const endpoint = configuredEndpoint(this.#options);
     const context = { region: await client.region, action };
     return { api: client.api, context: endpoint === undefined ? context : { ...context, endpoint } };

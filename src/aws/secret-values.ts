@@ -2,7 +2,8 @@
 import { WithsecretsError } from '../errors.ts';
 import { type FetchedSecret, queryKey, type SecretQuery } from '../references/fetch-request.ts';
 import type { CallLimiter } from './call-limiter.ts';
-import { type ErrorContext, fromAwsError } from './errors.ts';
+import { type ErrorContext, fromAwsError, isRegionalOutage } from './errors.ts';
+import { inRegion, type ServedElsewhere } from './fallback-regions.ts';
 import type { RegionalClients } from './regional-clients.ts';
 import type { SecretsManagerApi, SecretValueEntry } from './secrets-manager-api.ts';
 
@@ -43,10 +44,17 @@ export class SecretValues {
   readonly #clients: RegionalClients;
   readonly #calls: CallLimiter;
   #batchDenied = false;
+  /** What fallback regions served since takeServedElsewhere() last emptied it. */
+  #servedElsewhere: ServedElsewhere[] = [];
 
   constructor(clients: RegionalClients, calls: CallLimiter) {
     this.#clients = clients;
     this.#calls = calls;
+  }
+
+  /** What fallback regions served since the last call, and forgets it. */
+  takeServedElsewhere(): ServedElsewhere[] {
+    return this.#servedElsewhere.splice(0);
   }
 
   /** Every query's outcome, by `queryKey(query)`; never throws for one secret. */
@@ -92,7 +100,15 @@ export class SecretValues {
         if (error !== DENIED_MEANWHILE && (error as { name?: unknown }).name !== 'AccessDeniedException') {
           // A failure of the whole call names no one secret.
           const failure = awsFailure(error, context);
-          for (const id of ids) results.set(id, failure);
+          const outage = isRegionalOutage(error) && this.#clients.fallbackRegions.length > 0;
+          await Promise.all(
+            ids.map(async (id) => {
+              const elsewhere = outage
+                ? await this.#getElsewhere({ id }, context.region, abortSignal)
+                : undefined;
+              results.set(id, elsewhere ?? failure);
+            }),
+          );
           return results;
         }
         this.#batchDenied = true;
@@ -143,8 +159,44 @@ export class SecretValues {
       );
       return toFetchedSecret(value);
     } catch (error) {
-      return awsFailure(error, { ...context, secretId: query.id });
+      const elsewhere = isRegionalOutage(error)
+        ? await this.#getElsewhere(query, context.region, abortSignal)
+        : undefined;
+      return elsewhere ?? awsFailure(error, { ...context, secretId: query.id });
     }
+  }
+
+  /**
+   * The query asked of each fallback region in turn, after `failedRegion` did not serve it: the first answer
+   * wins, a value or an error (a replica that is missing is an answer); undefined when every region is out too.
+   * A full or partial ARN is asked as the replica's, whose ARN is the primary's but for the region.
+   */
+  async #getElsewhere(
+    query: SecretQuery,
+    failedRegion: string,
+    abortSignal: AbortSignal,
+  ): Promise<SecretOutcome | undefined> {
+    for (const region of this.#clients.fallbackRegions) {
+      if (region === failedRegion) continue;
+      const { api, context } = await this.#clients.forRegion(region, 'secretsmanager:GetSecretValue');
+      try {
+        const value = await this.#calls.run(() =>
+          api.getSecretValue(
+            {
+              SecretId: inRegion(query.id, region),
+              VersionStage: query.versionStage,
+              VersionId: query.versionId,
+            },
+            abortSignal,
+          ),
+        );
+        this.#servedElsewhere.push({ id: query.id, from: failedRegion, to: region });
+        return toFetchedSecret(value);
+      } catch (error) {
+        if (!isRegionalOutage(error)) return awsFailure(error, { ...context, secretId: query.id });
+      }
+    }
+    return undefined;
   }
 }
 

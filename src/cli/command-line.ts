@@ -9,6 +9,8 @@ import { parseDuration, parseOnChange, parseSignalName } from './option-values.t
 import { camelCase, type OptionName, type RawValue, USAGE } from './options.ts';
 
 export type NameCase = 'upper' | 'keep';
+/** What an AWS region's name looks like (us-east-1, us-gov-west-1, cn-north-1). */
+const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/;
 export type MaskMode = 'auto' | 'always' | 'never';
 
 export interface Invocation {
@@ -19,6 +21,8 @@ export interface Invocation {
   readonly versionStage?: string;
   readonly versionId?: string;
   readonly region?: string;
+  /** --fallback-region, in order: asked for what a region that is out could not serve. */
+  readonly fallbackRegions: readonly string[];
   readonly profile?: string;
   readonly endpointUrl?: string;
   readonly dryRun: boolean;
@@ -105,10 +109,18 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
       hint: 'use letters, digits and _, not starting with a digit, e.g. --prefix APP_',
     });
   }
+  const fallbackRegions = asList(value('fallback-region'));
+  const badRegion = fallbackRegions.find((region) => !REGION_NAME.test(region));
+  if (badRegion !== undefined) {
+    throw new WithsecretsError('USAGE', `--fallback-region "${badRegion}" is not an AWS region name`, {
+      hint: 'give a region that holds replicas of the secrets, e.g. --fallback-region eu-west-1',
+    });
+  }
   const watch = asString(value('watch'));
   const maskFlag = value('mask');
   const invocation: Invocation = {
     secrets: asList(value('secret')),
+    fallbackRegions,
     nameCase,
     override: asBoolean(value('override')) ?? true,
     dryRun: asBoolean(value('dry-run')) ?? false,

@@ -20,6 +20,12 @@ export const OPTIONS = {
   'version-stage': { type: 'string', describe: 'version stage of every secret (default: AWSCURRENT)' },
   'version-id': { type: 'string', describe: 'version id of every secret' },
   region: { type: 'string', describe: 'AWS region (default: from the SDK chain, AWS_REGION or profile)' },
+  'fallback-region': {
+    type: 'string',
+    array: true,
+    nargs: 1,
+    describe: 'region to fetch from when a region is out (network, timeout, 5xx, throttling; repeatable)',
+  },
   profile: { type: 'string', describe: 'AWS shared-config profile' },
   'endpoint-url': {
     type: 'string',

@@ -34,6 +34,7 @@ describe('parseCommandLine', () => {
       { ...invocation, command: undefined },
       {
         secrets: [],
+        fallbackRegions: [],
         nameCase: 'upper',
         override: true,
         dryRun: false,
