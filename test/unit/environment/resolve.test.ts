@@ -82,4 +82,83 @@ describe('resolveVariables', () => {
     );
     assert.deepEqual(resolved.secretStrings, ['{"HOST":"h1","PORT":5432}', 'h2']);
   });
+
+  for (const code of [
+    'SECRET_NOT_FOUND',
+    'ACCESS_DENIED',
+    'SECRET_UNAVAILABLE',
+    'DECRYPTION_FAILED',
+    'BAD_REFERENCE',
+  ] as const) {
+    it(`names the variable of a reference on ${code}, keeping the code and the hint`, async () => {
+      const selection = selectSecrets(await invocationOf([]), { DB: 'secretsmanager://s' });
+      const failure = new WithsecretsError(code, 'about "s"', { hint: 'do this' });
+      assert.throws(
+        () => resolveVariables(selection, fetched({ failures: new Map([[queryKey({ id: 's' }), failure]]) })),
+        (thrown) =>
+          thrown instanceof WithsecretsError &&
+          thrown.code === code &&
+          thrown.message === 'about "s" (referenced by DB)' &&
+          thrown.hint === 'do this',
+      );
+    });
+  }
+
+  it('leaves a call-wide error of a reference unnamed, and a hintless error hintless', async () => {
+    const selection = selectSecrets(await invocationOf([]), { DB: 'secretsmanager://s' });
+    const throttled = new WithsecretsError('THROTTLED', 'slow down');
+    assert.throws(
+      () => resolveVariables(selection, fetched({ failures: new Map([[queryKey({ id: 's' }), throttled]]) })),
+      (thrown) => thrown === throttled,
+    );
+    const denied = new WithsecretsError('ACCESS_DENIED', 'no');
+    assert.throws(
+      () => resolveVariables(selection, fetched({ failures: new Map([[queryKey({ id: 's' }), denied]]) })),
+      (thrown) => thrown instanceof WithsecretsError && thrown.hint === undefined,
+    );
+  });
+
+  it('reports the wildcard errors the fetch gave, with the rest', async () => {
+    const selection = selectSecrets(await invocationOf(['-s', 'gone']), {});
+    const listing = new WithsecretsError('NO_MATCH', 'no secret name starts with "p/"');
+    const gone = new WithsecretsError('SECRET_NOT_FOUND', 'gone');
+    assert.throws(
+      () =>
+        resolveVariables(
+          selection,
+          fetched({ errors: [listing], failures: new Map([[queryKey({ id: 'gone' }), gone]]) }),
+        ),
+      (thrown) =>
+        thrown instanceof WithsecretsErrors && thrown.errors.length === 2 && thrown.errors[0] === listing,
+    );
+  });
+
+  it('turns a reference, an alias, a key and a wildcard into variables, a binary secret masked by no string', async () => {
+    const selection = selectSecrets(await invocationOf(['-s', 'P=db', '-s', 'ONE=db#HOST', '-s', 'w/*']), {
+      REF: 'secretsmanager://db#PORT',
+    });
+    const db = { name: 'db', arn: ARN, secretString: '{"HOST":"h1","PORT":5432}' };
+    const bin = { name: 'w/bin', arn: `${ARN}3`, secretBinary: new Uint8Array([1, 2]) };
+    const resolved = resolveVariables(
+      selection,
+      fetched({
+        secrets: new Map([[queryKey({ id: 'db' }), db]]),
+        matches: new Map([['w/', [bin]]]),
+      }),
+    );
+    assert.deepEqual(
+      resolved.injected.map((variable) => [variable.name, variable.source]),
+      [
+        ['P_HOST', 'db#HOST'],
+        ['P_PORT', 'db#PORT'],
+        ['ONE', 'db#HOST'],
+        ['W_BIN', 'w/* (w/bin)'],
+      ],
+    );
+    assert.deepEqual(
+      resolved.references.map((variable) => [variable.name, variable.value]),
+      [['REF', '5432']],
+    );
+    assert.deepEqual(resolved.secretStrings, ['{"HOST":"h1","PORT":5432}']);
+  });
 });
