@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import {
   EXPOSING_OPTIONS,
+  HARMLESS_NODE_OPTIONS,
   nodeOptionsAreHarmless,
   refuseExposingNodeSettings,
 } from '../../../src/cli/node-settings.ts';
@@ -75,6 +76,39 @@ describe('nodeOptionsAreHarmless (the bin and src/cli/node-settings.ts agree)', 
       assert.equal(bin.nodeOptionsAreHarmless(value), false);
     });
   }
+  /** docs/security.md's allowlist, written out: each entry, alone and with a value where it takes one. */
+  const DOCUMENTED = [
+    '--no-warnings',
+    '--no-deprecation',
+    '--enable-source-maps',
+    '--use-openssl-ca',
+    '--use-bundled-ca',
+    '--dns-result-order=verbatim',
+    '--max-http-header-size=8192',
+    '--tls-min-v1.0',
+    '--tls-min-v1.1',
+    '--tls-min-v1.2',
+    '--tls-min-v1.3',
+    '--tls-max-v1.2',
+    '--tls-max-v1.3',
+  ];
+  it('holds exactly the allowlist docs/security.md documents', () => {
+    assert.deepEqual(
+      new Set(HARMLESS_NODE_OPTIONS),
+      new Set(DOCUMENTED.map((option) => option.split('=')[0])),
+    );
+  });
+  for (const option of DOCUMENTED) {
+    it(`allows ${option} alone, between tabs and newlines, and beside another`, () => {
+      for (const value of [option, `\t${option}\n`, `--no-warnings  ${option}`]) {
+        assert.equal(nodeOptionsAreHarmless(value), true, JSON.stringify(value));
+        assert.equal(bin.nodeOptionsAreHarmless(value), true, JSON.stringify(value));
+      }
+      assert.equal(nodeOptionsAreHarmless(`x${option}`), false);
+      assert.equal(bin.nodeOptionsAreHarmless(`${option}"`), false);
+    });
+  }
+
   it('the bin relays the signals src/process/signals.ts forwards', () => {
     assert.deepEqual([...bin.RELAYED_SIGNALS], [...FORWARDED_SIGNALS]);
   });
@@ -157,6 +191,65 @@ describe('refuseExposingNodeSettings', () => {
       });
     }
   }
+
+  it("names the option and how to give it to the command only, in every refusal's hint", () => {
+    const hintOf = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as { hint?: string }).hint;
+      }
+      return undefined;
+    };
+    assert.equal(
+      hintOf(() => refuse({}, ['--inspect=0'])),
+      'give it to the command only: withsecrets ... -- env NODE_OPTIONS=--inspect COMMAND',
+    );
+    assert.equal(
+      hintOf(() => refuse({ NODE_OPTIONS: '-r x' })),
+      'start withsecrets through its bin, which runs it again without them and gives them to the command',
+    );
+    assert.equal(
+      hintOf(() => refuse({ NODE_DEBUG: 'child_process' })),
+      'give it to the command only: withsecrets ... -- env NODE_DEBUG=child_process COMMAND',
+    );
+    assert.equal(
+      hintOf(() => refuseExposingNodeSettings({}, [], '', () => 'ws://127.0.0.1:9229/x')),
+      'start withsecrets without --inspect; give debugging options to the command only',
+    );
+  });
+
+  it('reads NODE_DEBUG sections split by commas, trimmed, in any case, and lets empty ones be', () => {
+    for (const value of ['http, child_process', ' CHILD_PROCESS ', 'net,,Child_Process', 'child_proc*']) {
+      assert.throws(() => refuse({ NODE_DEBUG: value }), /NODE_DEBUG names child_process/, value);
+    }
+    for (const value of ['', ',', ' , ', 'child', 'process', 'http,net', 'child_process_x']) {
+      assert.doesNotThrow(() => refuse({ NODE_DEBUG: value }), value);
+    }
+  });
+
+  it('judges the NODE_OPTIONS the bin recorded at start, else the environment', () => {
+    const key = Symbol.for('withsecrets.nodeOptionsRead');
+    const store = globalThis as Record<symbol, unknown>;
+    const before = store[key];
+    try {
+      store[key] = '-r ./x.js';
+      assert.throws(
+        () => refuseExposingNodeSettings({ NODE_OPTIONS: '' }, [], undefined, noInspector),
+        /NODE_OPTIONS/,
+      );
+      delete store[key];
+      assert.throws(() =>
+        refuseExposingNodeSettings({ NODE_OPTIONS: '-r ./x.js' }, [], undefined, noInspector),
+      );
+      assert.doesNotThrow(() =>
+        refuseExposingNodeSettings({ NODE_OPTIONS: '--no-warnings' }, [], undefined, noInspector),
+      );
+    } finally {
+      if (before === undefined) delete store[key];
+      else store[key] = before;
+    }
+  });
 
   it('refuses an open inspector, however it was opened', () => {
     assert.throws(

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { type Invocation, parseCommandLine } from '../../../src/cli/command-line.ts';
 import { WithsecretsErrors } from '../../../src/errors.ts';
 import { queryKey } from '../../../src/references/fetch-request.ts';
-import { planFetch, selectSecrets } from '../../../src/references/select.ts';
+import { needsAws, planFetch, selectSecrets } from '../../../src/references/select.ts';
 
 async function invocationOf(argv: string[]): Promise<Invocation> {
   const parsed = await parseCommandLine([...argv, '--', 'true'], {});
@@ -75,5 +75,51 @@ describe('selectSecrets and planFetch', () => {
   it('asks for the same secret at two stages as two queries', async () => {
     const plan = planFetch(selectSecrets(await invocationOf(['-s', 'A=db', '-s', 'B=db~AWSPREVIOUS']), {}));
     assert.equal(new Set(plan.queries.map(queryKey)).size, 2);
+  });
+
+  it('keys a query by id, stage and version id, none mistaken for another', () => {
+    const keys = [
+      { id: 'a' },
+      { id: 'a', versionStage: 'x' },
+      { id: 'a', versionId: 'x' },
+      { id: 'a', versionStage: 'x', versionId: 'y' },
+      { id: 'a', versionStage: 'y', versionId: 'x' },
+      { id: 'ax' },
+    ].map(queryKey);
+    assert.equal(new Set(keys).size, keys.length);
+    assert.equal(queryKey({ id: 'a' }), queryKey({ id: 'a', versionStage: undefined }));
+  });
+
+  it('needs AWS for a --secret or a reference, and not for neither', async () => {
+    assert.equal(needsAws(selectSecrets(await invocationOf([]), {})), false);
+    assert.equal(needsAws(selectSecrets(await invocationOf(['-s', 'a']), {})), true);
+    assert.equal(needsAws(selectSecrets(await invocationOf([]), { R: 'secretsmanager://a' })), true);
+  });
+
+  it('keeps --version-id, --prefix and --name-case, and a reference version id, for the plan', async () => {
+    const id = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+    const selection = selectSecrets(
+      await invocationOf(['--version-id', id, '--prefix', 'APP_', '--name-case', 'keep', '-s', 'a']),
+      { R: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf:k::${id}` },
+    );
+    assert.deepEqual(selection.version, { versionId: id });
+    assert.deepEqual(selection.naming, { nameCase: 'keep', prefix: 'APP_' });
+    assert.deepEqual(
+      planFetch({ ...selection, envReferences: selection.envReferences }).queries.map(
+        (query) => query.versionId,
+      ),
+      [id],
+    );
+    const withArns = selectSecrets(
+      { ...(await invocationOf(['-s', 'a'])), resolveArns: true },
+      {
+        R: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf:k::${id}`,
+      },
+    );
+    assert.deepEqual(planFetch(withArns).queries[1], {
+      id: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf',
+      versionId: id,
+    });
+    assert.deepEqual(selectSecrets(await invocationOf(['-s', 'a']), {}).naming, { nameCase: 'upper' });
   });
 });
