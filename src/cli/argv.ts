@@ -2,7 +2,7 @@
 import type yargsFactory from 'yargs/yargs';
 import parseArguments from 'yargs-parser';
 import { WithsecretsError } from '../errors.ts';
-import { camelCase, OPTION_NAMES, OPTIONS, type OptionName, USAGE } from './options.ts';
+import { camelCase, OPTIONS, type OptionName, optionSpellings, USAGE } from './options.ts';
 import { closestName } from './suggest.ts';
 
 /**
@@ -107,7 +107,12 @@ function usageErrorFrom(message: string, args: readonly string[]): WithsecretsEr
     );
     if (flag !== undefined) {
       const typed = flag.split('=')[0] as string;
-      const closest = typed.startsWith('--') ? closestName(typed, optionSpellings()) : undefined;
+      const closest = typed.startsWith('--')
+        ? closestName(
+            typed,
+            ['help', 'version', ...optionSpellings()].map((name) => `--${name}`),
+          )
+        : undefined;
       return new WithsecretsError(
         'USAGE',
         `unknown option ${typed}${closest === undefined ? '' : ` (did you mean ${closest}?)`}`,
@@ -127,14 +132,4 @@ function usageErrorFrom(message: string, args: readonly string[]): WithsecretsEr
   return new WithsecretsError('USAGE', message.replace(/\s+/g, ' ').trim(), {
     hint: 'see withsecrets --help',
   });
-}
-
-/** Every long option as it can be typed: `--secret`, and `--no-mask` for a boolean; `--help`, `--version`. */
-function optionSpellings(): string[] {
-  const spellings = ['--help', '--version'];
-  for (const name of OPTION_NAMES) {
-    spellings.push(`--${name}`);
-    if (OPTIONS[name].type === 'boolean') spellings.push(`--no-${name}`);
-  }
-  return spellings;
 }

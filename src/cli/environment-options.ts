@@ -1,6 +1,6 @@
 // Reads WITHSECRETS_<OPTION> variables, so an image or a CI job can set any option without touching argv.
 import { WithsecretsError } from '../errors.ts';
-import { OPTION_NAMES, OPTIONS, type OptionName, type RawValue } from './options.ts';
+import { OPTIONS, type OptionName, optionSpellings, type RawValue } from './options.ts';
 import { closestName } from './suggest.ts';
 
 /** Reads WITHSECRETS_<OPTION> (and WITHSECRETS_NO_<OPTION> for booleans); empty means unset. */
@@ -56,13 +56,10 @@ const OTHER_VARIABLES = [
 
 /** Every WITHSECRETS_ variable withsecrets reads. */
 function knownVariables(): string[] {
-  const known = [...OTHER_VARIABLES];
-  for (const name of OPTION_NAMES) {
-    const suffix = name.toUpperCase().replaceAll('-', '_');
-    known.push(`WITHSECRETS_${suffix}`);
-    if (OPTIONS[name].type === 'boolean') known.push(`WITHSECRETS_NO_${suffix}`);
-  }
-  return known;
+  return [
+    ...OTHER_VARIABLES,
+    ...optionSpellings().map((name) => `WITHSECRETS_${name.toUpperCase().replaceAll('-', '_')}`),
+  ];
 }
 
 /**
@@ -70,9 +67,12 @@ function knownVariables(): string[] {
  * silence), naming the closest one it does read. Names only: the value is never quoted.
  */
 export function unknownVariableWarnings(env: Readonly<Record<string, string | undefined>>): string[] {
+  const ours = Object.keys(env).filter((name) => name.startsWith('WITHSECRETS_'));
+  // Most runs set none: the list of known names is built only when there is one to check.
+  if (ours.length === 0) return [];
   const known = knownVariables();
-  return Object.keys(env)
-    .filter((name) => name.startsWith('WITHSECRETS_') && !known.includes(name))
+  return ours
+    .filter((name) => !known.includes(name))
     .sort()
     .map((name) => {
       const closest = closestName(name, known);

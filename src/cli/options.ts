@@ -62,6 +62,11 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 /** An option's value as a parser or the environment gives it, before it is checked. */
 export type RawValue = string | number | boolean | string[] | undefined;
 
+/** Every option name as it can be spelt, `no-NAME` for a boolean too: what an unknown flag or variable is held against. */
+export function optionSpellings(): string[] {
+  return OPTION_NAMES.flatMap((name) => (OPTIONS[name].type === 'boolean' ? [name, `no-${name}`] : [name]));
+}
+
 /** `dry-run` -> `dryRun`: the key yargs-parser sets for an option. */
 export function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

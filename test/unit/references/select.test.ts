@@ -104,9 +104,7 @@ describe('selectSecrets and planFetch', () => {
     assert.deepEqual(selection.version, { versionId: id });
     assert.deepEqual(selection.naming, { nameCase: 'keep', prefix: 'APP_' });
     assert.deepEqual(
-      planFetch({ ...selection, envReferences: selection.envReferences }).queries.map(
-        (query) => query.versionId,
-      ),
+      planFetch(selection).queries.map((query) => query.versionId),
       [id],
     );
     const withArns = selectSecrets(
