@@ -1,4 +1,5 @@
 // One Secrets Manager client per region (a full ARN is fetched from its own region): direct where it can, else the SDK.
+import { setDefaultAutoSelectFamilyAttemptTimeout } from 'node:net';
 import type * as Sdk from '@aws-sdk/client-secrets-manager';
 import { arnRegion } from '../references/secret-refs.ts';
 import { DirectClient } from './direct-client.ts';
@@ -26,6 +27,13 @@ function loadSdk(): SdkModule {
 /** Per attempt; with 3 attempts a silent endpoint fails in about 10 s instead of hanging. */
 const REQUEST_TIMEOUT_MS = 3000;
 const CONNECT_TIMEOUT_MS = 3000;
+/**
+ * How long Node tries one resolved address before the next (happy eyeballs). Node 20's 250 ms fails a connect to
+ * a distant region over a slow link although the network works (aws-actions/aws-secretsmanager-get-secrets#170).
+ * Half the connect timeout: a first SYN lost once is resent after 1 s and still answers, and a second address
+ * still has time of its own. Both routes connect through node:net, so setting Node's default covers both.
+ */
+export const CONNECT_ATTEMPT_TIMEOUT_MS = CONNECT_TIMEOUT_MS / 2;
 const MAX_ATTEMPTS = 3;
 const DEFAULT_REGION_KEY = '';
 
@@ -41,6 +49,7 @@ export class RegionalClients {
 
   constructor(options: AwsOptions) {
     this.#options = options;
+    setDefaultAutoSelectFamilyAttemptTimeout(CONNECT_ATTEMPT_TIMEOUT_MS);
   }
 
   /** The region an id is fetched from: the ARN's own, or '' for the configured one. */
