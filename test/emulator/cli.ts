@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.ts';
 
 const USAGE =
-  'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY]';
+  'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY] [--quota-scale FACTOR]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       'account-id': { type: 'string' },
       'access-key-id': { type: 'string', default: 'test' },
       'secret-access-key': { type: 'string', default: 'test' },
+      // AWS's per-region rates times FACTOR, enforced (test/emulator/quotas.ts); none when not given.
+      'quota-scale': { type: 'string' },
     },
     strict: true,
   });
@@ -27,12 +29,17 @@ async function main(): Promise<void> {
   if (credential.accessKeyId === '' || credential.secretAccessKey === '') {
     throw new Error('--access-key-id and --secret-access-key must not be empty');
   }
+  const quotaScale = values['quota-scale'] === undefined ? undefined : Number(values['quota-scale']);
+  if (quotaScale !== undefined && !(quotaScale > 0)) {
+    throw new Error(`--quota-scale must be a number above 0: ${values['quota-scale']}`);
+  }
   const emulator = await startEmulator({
     port,
     credentials: [credential],
     ...(values.seed === undefined ? {} : { seed: readFileSync(values.seed, 'utf8') }),
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
+    ...(quotaScale === undefined ? {} : { quotas: { scale: quotaScale } }),
   });
   // The first line is what scripts wait for; the rest is for the person who started it, keys included: they are
   // the emulator's own, accepted only here, and a newcomer who tries other fake keys gets BAD_CREDENTIALS.

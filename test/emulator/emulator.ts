@@ -7,6 +7,7 @@ import type { CallRecord } from './call-log.ts';
 import { CONTAINER_CREDENTIAL, CONTAINER_CREDENTIALS_PATH } from './container-credentials.ts';
 import { secretNotFound } from './errors.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
+import { type QuotaOptions, Quotas } from './quotas.ts';
 import { type SeedEntries, seedFromEntries, seedFromText } from './seed.ts';
 import { createRequestListener, type EmulatorCredential } from './server.ts';
 import { SecretStore, type SecretValue, type StoredSecret, type Tag } from './store.ts';
@@ -14,6 +15,7 @@ import { SecretStore, type SecretValue, type StoredSecret, type Tag } from './st
 export type { DenyRule, Operation } from './access.ts';
 export type { BatchCallInfo, CallRecord } from './call-log.ts';
 export type { FaultKind, FaultSpec } from './faults.ts';
+export type { QuotaOptions } from './quotas.ts';
 export type { SeedEntries, SeedValue } from './seed.ts';
 export type { EmulatorCredential } from './server.ts';
 export type { Tag } from './store.ts';
@@ -31,6 +33,8 @@ export interface EmulatorOptions {
   readonly seed?: string | SeedEntries;
   /** The server's clock in epoch ms, for SigV4 expiry and dates; `Date.now` when not given. */
   readonly clock?: () => number;
+  /** Enforces AWS's per-region request rates (scaled), answering ThrottlingException beyond them as AWS does. */
+  readonly quotas?: QuotaOptions;
 }
 
 /** A string becomes SecretString, bytes SecretBinary, an object its JSON text. */
@@ -46,6 +50,8 @@ export interface CallFilter {
   readonly operation?: string;
   readonly accessKeyId?: string;
   readonly region?: string;
+  /** The `__type` of the error answered, e.g. `ThrottlingException`. */
+  readonly errorCode?: string;
 }
 
 export interface Emulator {
@@ -133,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clock,
       closing: closing.signal,
       inFlight,
+      quotas: options.quotas === undefined ? undefined : new Quotas(options.quotas),
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -197,7 +204,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         (call) =>
           (filter.operation === undefined || call.operation === filter.operation) &&
           (filter.accessKeyId === undefined || call.accessKeyId === filter.accessKeyId) &&
-          (filter.region === undefined || call.region === filter.region),
+          (filter.region === undefined || call.region === filter.region) &&
+          (filter.errorCode === undefined || call.errorCode === filter.errorCode),
       ).length,
     clearCalls: () => {
       calls.splice(0, calls.length);

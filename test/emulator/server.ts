@@ -16,6 +16,7 @@ import {
 import type { FaultQueue, FaultSpec } from './faults.ts';
 import { listingHandlers } from './listing.ts';
 import { type Handler, singleSecretHandlers } from './operations.ts';
+import type { Quotas } from './quotas.ts';
 import { type KeyPair, verifySigV4 } from './sigv4-verify.ts';
 import type { SecretStore } from './store.ts';
 import {
@@ -44,6 +45,8 @@ export interface ServerState {
   readonly closing: AbortSignal;
   /** Requests received and not yet answered (or dropped), now and at most: what a client's concurrency limit shows. */
   readonly inFlight: { now: number; peak: number };
+  /** AWS's per-region rates, when the emulator enforces them (quota mode). */
+  readonly quotas?: Quotas | undefined;
 }
 
 const handlers: Record<Operation, Handler> = { ...singleSecretHandlers, ...listingHandlers };
@@ -59,6 +62,8 @@ function run(state: ServerState, request: IncomingMessage, body: Buffer, record:
   record.accessKeyId = accessKeyId;
   record.region = verified.region;
   if (request.method !== 'POST' || !isOperation(record.operation)) throw unknownOperation();
+  // Rates are per account and region, so a call is counted once it is known whose it is.
+  if (state.quotas?.take(record.operation, verified.region) === false) throw throttled();
   const input = parseInput(body);
   if (input === undefined) throw serializationError('Request body is not a JSON object.');
   const principalArn =
