@@ -2,10 +2,13 @@
 
 /** A counting semaphore: `run` waits for a free slot, holds it for the call (its retries included), then frees it. */
 export class CallLimiter {
+  /** How many calls may be in flight at once. */
+  readonly slots: number;
   #free: number;
   readonly #waiting: (() => void)[] = [];
 
   constructor(slots: number) {
+    this.slots = slots;
     this.#free = slots;
   }
 

@@ -7,6 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type AwsCredentialIdentity, SMITHY_CONTEXT_KEY } from '@smithy/types';
 import { awsJsonOutput, awsJsonRequest, withBinary } from './aws-json.ts';
+import { withoutThrottlingRetries } from './capped-retry.ts';
 import type {
   BatchGetSecretValueInput,
   BatchGetSecretValueOutput,
@@ -43,6 +44,8 @@ export class DirectClient implements SecretsManagerApi {
   readonly #region: string;
   readonly #handler: NodeHttpHandler;
   readonly #retry: ReturnType<typeof retryMiddleware>;
+  /** BatchGetSecretValue's: the same strategy and bucket, but a throttled call is not retried (capped-retry.ts). */
+  readonly #cappedRetry: ReturnType<typeof retryMiddleware>;
   readonly #signer = new AwsSdkSigV4Signer();
   /** What the signer reads and updates: `systemClockOffset` is shared by every call of this client, as in the SDK. */
   readonly #signingConfig: { signer: () => Promise<SignatureV4>; systemClockOffset: number };
@@ -65,10 +68,13 @@ export class DirectClient implements SecretsManagerApi {
       throwOnRequestTimeout: true,
     });
     const strategy = new StandardRetryStrategy(options.maxAttempts);
-    this.#retry = retryMiddleware({
-      retryStrategy: async () => strategy,
-      maxAttempts: async () => options.maxAttempts,
-    } as Parameters<typeof retryMiddleware>[0]);
+    const retryWith = (retryStrategy: typeof strategy | ReturnType<typeof withoutThrottlingRetries>) =>
+      retryMiddleware({
+        retryStrategy: async () => retryStrategy,
+        maxAttempts: async () => options.maxAttempts,
+      } as Parameters<typeof retryMiddleware>[0]);
+    this.#retry = retryWith(strategy);
+    this.#cappedRetry = retryWith(withoutThrottlingRetries(async () => strategy));
   }
 
   async getSecretValue(input: GetSecretValueInput, abortSignal: AbortSignal): Promise<SecretValueEntry> {
@@ -116,7 +122,8 @@ export class DirectClient implements SecretsManagerApi {
       }
     };
     const context = { [SMITHY_CONTEXT_KEY]: { abortSignal } };
-    const send = this.#retry(attempt as never, context as never);
+    const retry = operation === 'BatchGetSecretValue' ? this.#cappedRetry : this.#retry;
+    const send = retry(attempt as never, context as never);
     const { output } = await send({ request: awsJsonRequest(this.#endpoint, operation, input), input });
     return (output as unknown as { body: unknown }).body;
   }

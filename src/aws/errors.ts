@@ -55,6 +55,11 @@ export function isRegionalOutage(thrown: unknown): boolean {
   );
 }
 
+/** Whether Secrets Manager throttled the call (after its retries, if it had any). */
+export function isThrottled(thrown: unknown): boolean {
+  return fromAwsError(thrown, { region: '', action: '' }).code === 'THROTTLED';
+}
+
 /** Maps an AWS error code (from a thrown error or a BatchGetSecretValue `Errors` entry) to our error. */
 export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;
@@ -115,7 +120,7 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
         `Secrets Manager throttled the requests for ${secret} after retries`,
         {
           ...options,
-          hint: 'retry later, or fetch fewer secrets at once (prefer wildcards and JSON secrets)',
+          hint: 'retry later; for fleets that start at once, see docs/scale.md',
         },
       );
     case 'CredentialsProviderError':

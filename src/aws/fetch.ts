@@ -11,7 +11,8 @@ import { CallLimiter } from './call-limiter.ts';
 import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
 import { listByPrefix } from './prefix-listing.ts';
 import { type AwsOptions, RegionalClients } from './regional-clients.ts';
-import { isFailure, missingOutcome, type SecretOutcome, SecretValues } from './secret-values.ts';
+import { isFailure, missingOutcome, type SecretOutcome } from './secret-outcomes.ts';
+import { SecretValues } from './secret-values.ts';
 
 /** However a fetch splits its work (names, wildcard pages, fallbacks), no more calls than this are out at once. */
 const MAX_CALLS_IN_FLIGHT = 10;

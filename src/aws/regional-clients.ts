@@ -1,7 +1,10 @@
 // One Secrets Manager client per region (a full ARN is fetched from its own region): direct where it can, else the SDK.
 import { setDefaultAutoSelectFamilyAttemptTimeout } from 'node:net';
 import type * as Sdk from '@aws-sdk/client-secrets-manager';
+import { getRetryPlugin } from '@smithy/core/retry';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { arnRegion } from '../references/secret-refs.ts';
+import { withoutThrottlingRetries } from './capped-retry.ts';
 import { DirectClient } from './direct-client.ts';
 import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
 import type { ErrorContext } from './errors.ts';
@@ -118,14 +121,20 @@ export class RegionalClients {
       ...(this.#sdkCredentials === undefined ? {} : { credentials: this.#sdkCredentials }),
     });
     this.#sdkCredentials ??= client.config.credentials;
+    // The client resolves AWS_RETRY_MODE to the SDK's standard or adaptive strategy, both of the V2 kind.
+    const capped = withoutThrottlingRetries(client.config.retryStrategy as () => Promise<RetryStrategyV2>);
+    const cappedRetry = async () => capped;
     // The SDK's input types are mutable copies of the same shapes.
     type Input<C extends abstract new (input: never) => unknown> = NonNullable<ConstructorParameters<C>[0]>;
     const api: SecretsManagerApi = {
       getSecretValue: (input, abortSignal) => client.send(new GetSecretValueCommand(input), { abortSignal }),
-      batchGetSecretValue: (input, abortSignal) =>
-        client.send(new BatchGetSecretValueCommand(input as Input<typeof BatchGetSecretValueCommand>), {
-          abortSignal,
-        }),
+      batchGetSecretValue: (input, abortSignal) => {
+        const command = new BatchGetSecretValueCommand(input as Input<typeof BatchGetSecretValueCommand>);
+        // Replaces the client's retry middleware for this one command (same name): the client's own strategy,
+        // whatever AWS_RETRY_MODE chose, but a throttled call is not retried.
+        command.middlewareStack.use(getRetryPlugin({ ...client.config, retryStrategy: cappedRetry }));
+        return client.send(command, { abortSignal });
+      },
       listSecrets: (input, abortSignal) =>
         client.send(new ListSecretsCommand(input as Input<typeof ListSecretsCommand>), { abortSignal }),
     };

@@ -1,43 +1,15 @@
-// Fetches secret values in as few calls as it can: BatchGetSecretValue by 20 per region, GetSecretValue otherwise.
-import { WithsecretsError } from '../errors.ts';
+// Fetches secret values within Secrets Manager's quotas: GetSecretValue for a few names, BatchGetSecretValue for many.
 import { type FetchedSecret, queryKey, type SecretQuery } from '../references/fetch-request.ts';
 import type { CallLimiter } from './call-limiter.ts';
-import { type ErrorContext, fromAwsError, isRegionalOutage } from './errors.ts';
+import { type ErrorContext, isRegionalOutage, isThrottled } from './errors.ts';
 import { inRegion, type ServedElsewhere } from './fallback-regions.ts';
 import type { RegionalClients } from './regional-clients.ts';
-import type { SecretsManagerApi, SecretValueEntry } from './secrets-manager-api.ts';
+import { awsFailure, type SecretOutcome, toFetchedSecret } from './secret-outcomes.ts';
+import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
 const BATCH_SIZE = 20;
 /** Thrown in place of a BatchGetSecretValue call once another batch found it denied. */
 const DENIED_MEANWHILE = Symbol('BatchGetSecretValue denied meanwhile');
-
-/**
- * Why a secret could not be fetched, put into words only when it is reported: a secret that two wildcards
- * matched is fetched once, and each names it as it selected it (`prod/* (prod/db)`).
- */
-export interface SecretFailure {
-  explain(secretName?: string): WithsecretsError;
-}
-
-export type SecretOutcome = FetchedSecret | SecretFailure;
-
-export function isFailure(outcome: SecretOutcome): outcome is SecretFailure {
-  return 'explain' in outcome;
-}
-
-/** Neither a value nor an error came back for the secret (a batch that left it out). */
-export function missingOutcome(id: string): SecretFailure {
-  return {
-    explain: (name = id) =>
-      new WithsecretsError(
-        'AWS_ERROR',
-        `Secrets Manager returned neither a value nor an error for secret "${name}"`,
-        {
-          hint: 'run again; if it persists, fetch it by its full ARN',
-        },
-      ),
-  };
-}
 
 /** One per run: remembers across --watch rounds whether BatchGetSecretValue is denied. */
 export class SecretValues {
@@ -67,26 +39,34 @@ export class SecretValues {
     const unique = [...new Map(queries.map((query) => [queryKey(query), query])).values()];
     const isBatchable = (query: SecretQuery) =>
       query.versionStage === undefined && query.versionId === undefined;
-    const batchesByRegion = new Map<string, Set<string>>();
+    const namesByRegion = new Map<string, Set<string>>();
     for (const query of unique.filter(isBatchable)) {
       const region = this.#clients.regionKeyOf(query.id);
-      batchesByRegion.set(region, (batchesByRegion.get(region) ?? new Set()).add(query.id));
+      namesByRegion.set(region, (namesByRegion.get(region) ?? new Set()).add(query.id));
     }
-    const batches = [...batchesByRegion.values()].flatMap((ids) => chunk([...ids], BATCH_SIZE));
+    // As many names as there are calls in flight take one round trip either way, and GetSecretValue's quota is
+    // 100 times BatchGetSecretValue's (10,000/s against 100/s a region): only more names are worth a batch.
+    const [few, many] = partition([...namesByRegion.values()], (ids) => ids.size <= this.#calls.slots);
+    const batches = many.flatMap((ids) => chunk([...ids], BATCH_SIZE));
+    const singles = [
+      ...few.flatMap((ids) => [...ids].map((id): SecretQuery => ({ id }))),
+      ...unique.filter((query) => !isBatchable(query)),
+    ];
     // The CallLimiter bounds the calls in flight; everything may wait for it at once.
     await Promise.all([
       ...batches.map(async (ids) => {
         for (const [id, result] of await this.#batchGet(ids, abortSignal))
           results.set(queryKey({ id }), result);
       }),
-      ...unique
-        .filter((query) => !isBatchable(query))
-        .map(async (query) => results.set(queryKey(query), await this.#getOne(query, abortSignal))),
+      ...singles.map(async (query) => results.set(queryKey(query), await this.#getOne(query, abortSignal))),
     ]);
     return results;
   }
 
-  /** BatchGetSecretValue for up to 20 ids of one region; falls back to GetSecretValue when it is denied. */
+  /**
+   * BatchGetSecretValue for up to 20 ids of one region. GetSecretValue instead once it is denied (for the rest of
+   * the run), and for the ids a throttled batch did not bring (its quota is the capped one; not retried).
+   */
   async #batchGet(ids: readonly string[], abortSignal: AbortSignal): Promise<Map<string, SecretOutcome>> {
     const results = new Map<string, SecretOutcome>();
     const [first] = ids;
@@ -97,6 +77,14 @@ export class SecretValues {
         await this.#batchPages(api, ids, context, results, abortSignal);
         return results;
       } catch (error) {
+        if (isThrottled(error)) {
+          await this.#getEach(
+            ids.filter((id) => !results.has(id)),
+            results,
+            abortSignal,
+          );
+          return results;
+        }
         if (error !== DENIED_MEANWHILE && (error as { name?: unknown }).name !== 'AccessDeniedException') {
           // A failure of the whole call names no one secret.
           const failure = awsFailure(error, context);
@@ -114,8 +102,16 @@ export class SecretValues {
         this.#batchDenied = true;
       }
     }
-    await Promise.all(ids.map(async (id) => results.set(id, await this.#getOne({ id }, abortSignal))));
+    await this.#getEach(ids, results, abortSignal);
     return results;
+  }
+
+  async #getEach(
+    ids: readonly string[],
+    results: Map<string, SecretOutcome>,
+    abortSignal: AbortSignal,
+  ): Promise<void> {
+    await Promise.all(ids.map(async (id) => results.set(id, await this.#getOne({ id }, abortSignal))));
   }
 
   async #batchPages(
@@ -200,27 +196,14 @@ export class SecretValues {
   }
 }
 
-/** An AWS error about one secret (named by `context.secretId`) or about a whole call (no secretId). */
-function awsFailure(thrown: unknown, context: ErrorContext): SecretFailure {
-  return {
-    explain: (name) =>
-      fromAwsError(
-        thrown,
-        name === undefined || context.secretId === undefined ? context : { ...context, secretId: name },
-      ),
-  };
-}
-
-function toFetchedSecret(value: SecretValueEntry): FetchedSecret {
-  const base = { name: value.Name ?? '', arn: value.ARN ?? '' };
-  if (value.SecretBinary !== undefined) return { ...base, secretBinary: value.SecretBinary };
-  return { ...base, secretString: value.SecretString ?? '' };
-}
-
 /** Whether `id` (a name, a full ARN, or a partial ARN without the -XXXXXX suffix) names this secret. */
 function isSameSecret(id: string, secret: FetchedSecret): boolean {
   if (id === secret.name || id === secret.arn) return true;
   return secret.arn.length === id.length + 7 && secret.arn.startsWith(`${id}-`);
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -46,6 +46,7 @@ export interface ListSecretsOutput {
 /** Errors are thrown as the SDK shapes them (`name`, `message`, `$fault`, `code` for network errors). */
 export interface SecretsManagerApi {
   getSecretValue(input: GetSecretValueInput, abortSignal: AbortSignal): Promise<SecretValueEntry>;
+  /** Retried as the others, except when throttled: then it fails at once (capped-retry.ts). */
   batchGetSecretValue(
     input: BatchGetSecretValueInput,
     abortSignal: AbortSignal,

@@ -7,6 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
 import { awsEnv, emulatorWith, fixture, NODE, printedEnv, ROUTES, runBin } from './harness.ts';
 
+/** More names than calls in flight: only they are sent as a BatchGetSecretValue (src/aws/secret-values.ts). */
+const MANY = Array.from({ length: 12 }, (_, index) => `ok/many/${String(index).padStart(2, '0')}`);
+
 for (const route of ROUTES)
   describe(`failures while fetching (${route.name})`, () => {
     let emulator: Emulator;
@@ -17,6 +20,7 @@ for (const route of ROUTES)
         'ok/two': 'value-FAKE-two',
         'locked/db': 'value-FAKE-locked',
       });
+      for (const name of MANY) emulator.createSecret(name, `value-FAKE-${name}`);
       emulator.addCredentials({ accessKeyId: 'nobatch', secretAccessKey: 'nobatch-secret' });
       emulator.deny({ accessKeyId: 'nobatch', operation: 'BatchGetSecretValue' });
       emulator.deny({ accessKeyId: 'test', operation: 'GetSecretValue', secretId: 'locked/db' });
@@ -70,32 +74,35 @@ for (const route of ROUTES)
       const result = await runBin(
         [
           '--no-mask',
-          '-s',
-          'ok/one',
-          '-s',
-          'ok/two',
+          ...MANY.flatMap((name) => ['-s', name]),
           '--',
           NODE,
           fixture('print-env.js'),
-          'OK_ONE',
-          'OK_TWO',
+          'OK_MANY_00',
+          'OK_MANY_11',
         ],
         env,
       );
       assert.equal(result.status, 0, result.stderr);
-      assert.deepEqual(printedEnv(result.stdout), { OK_ONE: 'value-FAKE-one', OK_TWO: 'value-FAKE-two' });
+      assert.deepEqual(printedEnv(result.stdout), {
+        OK_MANY_00: 'value-FAKE-ok/many/00',
+        OK_MANY_11: 'value-FAKE-ok/many/11',
+      });
       assert.equal(emulator.count({ operation: 'BatchGetSecretValue', accessKeyId: 'nobatch' }), 1);
-      assert.equal(emulator.count({ operation: 'GetSecretValue', accessKeyId: 'nobatch' }), 2);
+      assert.equal(emulator.count({ operation: 'GetSecretValue', accessKeyId: 'nobatch' }), MANY.length);
     });
 
-    it('retries throttling and succeeds', async () => {
-      emulator.inject({ fault: 'throttle', times: 1, operation: 'BatchGetSecretValue' });
+    it('retries a throttled GetSecretValue and succeeds', async () => {
+      emulator.clearCalls();
+      emulator.inject({ fault: 'throttle', times: 1, operation: 'GetSecretValue' });
       const result = await runBin(
         ['--no-mask', '-s', 'ok/one', '--', NODE, fixture('print-env.js'), 'OK_ONE'],
         awsEnv(emulator, route.env),
       );
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(printedEnv(result.stdout), { OK_ONE: 'value-FAKE-one' });
+      assert.equal(emulator.count({ operation: 'GetSecretValue', errorCode: 'ThrottlingException' }), 1);
+      assert.equal(emulator.count({ operation: 'GetSecretValue' }), 2);
     });
 
     it('gives up on throttling after the retries with one THROTTLED line', async () => {
@@ -106,7 +113,7 @@ for (const route of ROUTES)
       assert.equal(result.status, 125);
       assert.match(
         result.stderr,
-        /^withsecrets: \[THROTTLED\] Secrets Manager throttled the requests for secrets after retries \(fix: .*\)\n$/,
+        /^withsecrets: \[THROTTLED\] Secrets Manager throttled the requests for secret "ok\/one" after retries \(fix: .*\)\n$/,
       );
       assert.equal(marker.ran(), false);
     });
@@ -120,7 +127,7 @@ for (const route of ROUTES)
       assert.equal(result.status, 125);
       assert.match(
         result.stderr,
-        /^withsecrets: \[TIMEOUT\] http:\/\/127\.0\.0\.1:\d+ did not answer in time for secrets/,
+        /^withsecrets: \[TIMEOUT\] http:\/\/127\.0\.0\.1:\d+ did not answer in time for secret "ok\/one"/,
       );
       assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
     });

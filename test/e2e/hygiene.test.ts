@@ -460,7 +460,7 @@ describe('nothing leaks', () => {
           );
           const ownWrites = own.flatMap((file) => file.writes);
           assert.ok(
-            ownWrites.some((write) => write.data.includes('secretsmanager.BatchGetSecretValue')),
+            ownWrites.some((write) => write.data.includes('secretsmanager.GetSecretValue')),
             "withsecrets' request was not seen",
           );
 

@@ -284,6 +284,37 @@ describe('fetching secrets into the environment', () => {
     assert.equal(result.stdout, 'PROD_APP_SESSION_KEY <- prod/app/* (prod/app/session-key)\n');
   });
 
+  // GetSecretValue's quota is 100 times BatchGetSecretValue's; as many names as calls in flight (10) take one
+  // round trip either way, so only more are batched.
+  for (const [count, batches, gets] of [
+    [1, 0, 1],
+    [10, 0, 10],
+    [11, 1, 0],
+  ] as const) {
+    it(`fetches ${count} named secret(s) with ${gets} GetSecretValue and ${batches} BatchGetSecretValue calls`, async () => {
+      const names = Array.from(
+        { length: count },
+        (_, index) => `handful${count}/s${String(index).padStart(2, '0')}`,
+      );
+      for (const name of names) emulator.createSecret(name, `value-${name}`);
+      emulator.clearCalls();
+      const last = `HANDFUL${count}_S${String(count - 1).padStart(2, '0')}`;
+      const result = await runBin(
+        ['--no-mask', ...names.flatMap((name) => ['-s', name]), '--', ...PRINT_ENV, last],
+        awsEnv(emulator),
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(printedEnv(result.stdout), { [last]: `value-${names.at(-1)}` });
+      assert.deepEqual(
+        [
+          emulator.count({ operation: 'GetSecretValue' }),
+          emulator.count({ operation: 'BatchGetSecretValue' }),
+        ],
+        [gets, batches],
+      );
+    });
+  }
+
   it('uses BatchGetSecretValue in chunks of 20 and fetches each secret once', async () => {
     const names = Array.from({ length: 45 }, (_, index) => `bulk/s${String(index).padStart(2, '0')}`);
     for (const name of names) emulator.createSecret(name, `value-${name}`);

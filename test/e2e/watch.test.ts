@@ -63,13 +63,19 @@ function startWatching(
   };
 }
 
-/** Waits until withsecrets has started `rounds` more fetch rounds (one BatchGetSecretValue each here). */
+/** Fetch rounds so far: a round asks GetSecretValue once for each of a few secrets (a few are never batched). */
+function roundsSoFar(emulator: Emulator): number {
+  const perSecret = new Map<string, number>();
+  for (const { operation, secretId } of emulator.calls)
+    if (operation === 'GetSecretValue' && secretId !== undefined)
+      perSecret.set(secretId, (perSecret.get(secretId) ?? 0) + 1);
+  return Math.max(0, ...perSecret.values());
+}
+
+/** Waits until withsecrets has started `rounds` more fetch rounds. */
 async function waitForRounds(emulator: Emulator, rounds: number): Promise<void> {
-  const target = emulator.count({ operation: 'BatchGetSecretValue' }) + rounds;
-  await waitUntil(
-    () => emulator.count({ operation: 'BatchGetSecretValue' }) >= target,
-    `${rounds} more rounds`,
-  );
+  const target = roundsSoFar(emulator) + rounds;
+  await waitUntil(() => roundsSoFar(emulator) >= target, `${rounds} more rounds`);
 }
 
 /** Rejects when `promise` takes longer than `timeoutMs`, so a wrong outcome fails fast instead of hanging. */
@@ -197,18 +203,23 @@ describe('rotation (--watch)', { concurrency: true }, () => {
   });
 
   it('tries a denied BatchGetSecretValue once in the whole run, then asks GetSecretValue each round', async (t) => {
-    const emulator = await emulatorFor(t, { 'watch/a': 'a-FAKE-0001', 'watch/b': 'b-FAKE-0001' });
+    // More names than calls in flight, so that a round is worth a batch (src/aws/secret-values.ts).
+    const names = Array.from({ length: 12 }, (_, index) => `watch/many-${String(index).padStart(2, '0')}`);
+    const emulator = await emulatorFor(
+      t,
+      Object.fromEntries(names.map((name, index) => [name, `many-FAKE-${String(index).padStart(4, '0')}`])),
+    );
     emulator.addCredentials({ accessKeyId: 'nobatch', secretAccessKey: 'nobatch-secret' });
     emulator.deny({ accessKeyId: 'nobatch', operation: 'BatchGetSecretValue' });
     const run = startWatching(
       t,
       emulator,
-      [...FAST, '--no-mask', '-s', 'watch/a', '-s', 'watch/b', '--', ...SERVER, 'WATCH_A', 'WATCH_B'],
+      [...FAST, '--no-mask', ...names.flatMap((name) => ['-s', name]), '--', ...SERVER, 'WATCH_MANY_11'],
       { AWS_ACCESS_KEY_ID: 'nobatch', AWS_SECRET_ACCESS_KEY: 'nobatch-secret' },
     );
-    await run.waitForLine(/^READY \d+ WATCH_A=a-FAKE-0001 WATCH_B=b-FAKE-0001$/);
-    // Two more rounds, each of two GetSecretValue calls.
-    const target = emulator.count({ operation: 'GetSecretValue' }) + 4;
+    await run.waitForLine(/^READY \d+ WATCH_MANY_11=many-FAKE-0011$/);
+    // Two more rounds, each of 12 GetSecretValue calls.
+    const target = emulator.count({ operation: 'GetSecretValue' }) + 2 * names.length;
     await waitUntil(() => emulator.count({ operation: 'GetSecretValue' }) >= target, 'two more rounds');
     assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 1);
     assert.equal(run.stderr(), '');
@@ -485,7 +496,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     const second = pidOf(await run.waitForLine(new RegExp(`^READY \\d+ API_KEY=${NEW}$`)));
 
     // A new streak (5xx, each round's three attempts) gets a line of its own.
-    emulator.inject({ fault: 'error500', times: 6, operation: 'BatchGetSecretValue' });
+    emulator.inject({ fault: 'error500', times: 6, operation: 'GetSecretValue' });
     await waitUntil(
       () => emulator.calls.filter((call) => call.fault === 'error500').length === 6,
       'two failed rounds',
@@ -514,8 +525,8 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     ]);
     const first = pidOf(await run.waitForLine(/^READY \d+ /));
 
-    emulator.inject({ fault: 'error500', operation: 'BatchGetSecretValue' });
-    emulator.inject({ fault: 'delay', delayMs: 2000, operation: 'BatchGetSecretValue' });
+    emulator.inject({ fault: 'error500', operation: 'GetSecretValue' });
+    emulator.inject({ fault: 'delay', delayMs: 2000, operation: 'GetSecretValue' });
     emulator.putSecretValue('watch/api-key', NEW);
     await run.waitForLine(new RegExp(`^READY \\d+ API_KEY=${NEW}$`));
 
@@ -542,7 +553,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     ]);
     const pid = pidOf(await run.waitForLine(/^READY \d+ /));
 
-    emulator.inject({ fault: 'hang', times: 3, operation: 'BatchGetSecretValue' });
+    emulator.inject({ fault: 'hang', times: 3, operation: 'GetSecretValue' });
     await waitUntil(() => emulator.calls.some((call) => call.fault === 'hang'), 'a hanging re-fetch');
     const sent = Date.now();
     run.child.kill('SIGTERM');
@@ -598,7 +609,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
 
     const seen: number[] = [];
     await waitUntil(() => {
-      const count = emulator.count({ operation: 'BatchGetSecretValue' });
+      const count = emulator.count({ operation: 'GetSecretValue' });
       if (count > seen.length + 1)
         seen.push(...Array.from({ length: count - seen.length - 1 }, () => Date.now()));
       return seen.length >= 6;

@@ -136,6 +136,6 @@ test('a bad argument: exit 2 with the reason and the usage on stderr', async () 
   assert.equal(
     stderr,
     'emulator: --port must be 0..65535: eighty\n' +
-      'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY]\n',
+      'usage: emulator [--port PORT] [--seed FILE.json] [--region REGION] [--account-id ID] [--access-key-id ID --secret-access-key KEY] [--quota-scale FACTOR]\n',
   );
 });
