@@ -96,10 +96,10 @@ async function pipeline(
   // flight, so that they are ready when the values come back.
   let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   const fetcher = fetches ? await createFetcher(invocation, io.env, reporter) : undefined;
-  const refetch = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
+  const fetchAll = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
   let first: Round;
   try {
-    first = await refetch(signals.abortSignal);
+    first = await fetchAll(signals.abortSignal);
   } catch (error) {
     if (signals.pending !== undefined) return { signal: signals.pending };
     throw error;
@@ -125,6 +125,13 @@ async function pipeline(
     FATAL_TO_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
   );
   if (invocation.watchMs !== undefined && fetcher !== undefined) {
+    // A round asks DescribeSecret first and fetches values only when a version moved (src/aws/version-check.ts).
+    let last = first;
+    const refetch = async (abort: AbortSignal): Promise<Round> => {
+      if (!(await fetcher.changedSince(planFetch(selection), last.fetched, abort))) return last;
+      last = await fetchAll(abort);
+      return last;
+    };
     run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, mask });
   }
   try {
@@ -191,7 +198,7 @@ async function fetchRound(
   const built = buildChildEnvironment(env, resolved.references, resolved.injected, {
     override: invocation.override,
   });
-  return { env: built.env, resolved, applied: built.applied, kept: built.kept };
+  return { env: built.env, resolved, applied: built.applied, kept: built.kept, fetched };
 }
 
 function listVariables(round: Round, reporter: Reporter): ChildExit {

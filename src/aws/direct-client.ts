@@ -11,6 +11,8 @@ import { withoutThrottlingRetries } from './capped-retry.ts';
 import type {
   BatchGetSecretValueInput,
   BatchGetSecretValueOutput,
+  DescribeSecretInput,
+  DescribeSecretOutput,
   GetSecretValueInput,
   ListSecretsInput,
   ListSecretsOutput,
@@ -99,6 +101,10 @@ export class DirectClient implements SecretsManagerApi {
 
   async listSecrets(input: ListSecretsInput, abortSignal: AbortSignal): Promise<ListSecretsOutput> {
     return (await this.#call('ListSecrets', input, abortSignal)) as ListSecretsOutput;
+  }
+
+  async describeSecret(input: DescribeSecretInput, abortSignal: AbortSignal): Promise<DescribeSecretOutput> {
+    return (await this.#call('DescribeSecret', input, abortSignal)) as DescribeSecretOutput;
   }
 
   async #call(operation: string, input: object, abortSignal: AbortSignal): Promise<unknown> {

@@ -13,6 +13,7 @@ import { listByPrefix } from './prefix-listing.ts';
 import { type AwsOptions, RegionalClients } from './regional-clients.ts';
 import { isFailure, missingOutcome, type SecretOutcome } from './secret-outcomes.ts';
 import { SecretValues } from './secret-values.ts';
+import { VersionCheck } from './version-check.ts';
 
 /** However a fetch splits its work (names, wildcard pages, fallbacks), no more calls than this are out at once. */
 const MAX_CALLS_IN_FLIGHT = 10;
@@ -22,13 +23,20 @@ export class SecretsFetcher {
   readonly #clients: RegionalClients;
   readonly #calls = new CallLimiter(MAX_CALLS_IN_FLIGHT);
   readonly #values: SecretValues;
+  readonly #versions: VersionCheck;
   readonly #notice: (text: string) => void;
 
   /** `notice` gets a line, names only, for each region whose secrets a fallback region served in a fetch. */
   constructor(options: AwsOptions, notice: (text: string) => void = () => {}) {
     this.#clients = new RegionalClients(options);
     this.#values = new SecretValues(this.#clients, this.#calls);
+    this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
+  }
+
+  /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */
+  changedSince(request: FetchRequest, last: FetchResult, abortSignal: AbortSignal): Promise<boolean> {
+    return this.#versions.changedSince(request, last, abortSignal);
   }
 
   /** Fetches everything requested; every failure comes back (never thrown), so each is reported. */

@@ -105,8 +105,13 @@ export class RegionalClients {
     const region = key || this.#options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
     // The SDK warns on stderr about Node 20 once per process; withsecrets prints nothing of its own.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    const { SecretsManagerClient, GetSecretValueCommand, BatchGetSecretValueCommand, ListSecretsCommand } =
-      loadSdk();
+    const {
+      SecretsManagerClient,
+      GetSecretValueCommand,
+      BatchGetSecretValueCommand,
+      ListSecretsCommand,
+      DescribeSecretCommand,
+    } = loadSdk();
     const client = new SecretsManagerClient({
       maxAttempts: MAX_ATTEMPTS,
       requestHandler: {
@@ -137,6 +142,7 @@ export class RegionalClients {
       },
       listSecrets: (input, abortSignal) =>
         client.send(new ListSecretsCommand(input as Input<typeof ListSecretsCommand>), { abortSignal }),
+      describeSecret: (input, abortSignal) => client.send(new DescribeSecretCommand(input), { abortSignal }),
     };
     return { api, region: client.config.region().catch(() => '(no region)') };
   }

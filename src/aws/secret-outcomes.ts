@@ -44,7 +44,11 @@ export function awsFailure(thrown: unknown, context: ErrorContext): SecretFailur
 }
 
 export function toFetchedSecret(value: SecretValueEntry): FetchedSecret {
-  const base = { name: value.Name ?? '', arn: value.ARN ?? '' };
+  const base = {
+    name: value.Name ?? '',
+    arn: value.ARN ?? '',
+    ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
+  };
   if (value.SecretBinary !== undefined) return { ...base, secretBinary: value.SecretBinary };
   return { ...base, secretString: value.SecretString ?? '' };
 }

@@ -1,10 +1,11 @@
-// The three Secrets Manager calls withsecrets makes, as both of its clients (direct and SDK) offer them.
+// The Secrets Manager calls withsecrets makes, as both of its clients (direct and SDK) offer them.
 
 export interface SecretValueEntry {
   readonly Name?: string | undefined;
   readonly ARN?: string | undefined;
   readonly SecretString?: string | undefined;
   readonly SecretBinary?: Uint8Array | undefined;
+  readonly VersionId?: string | undefined;
 }
 
 export interface GetSecretValueInput {
@@ -43,6 +44,15 @@ export interface ListSecretsOutput {
   readonly NextToken?: string | undefined;
 }
 
+export interface DescribeSecretInput {
+  readonly SecretId: string;
+}
+
+export interface DescribeSecretOutput {
+  /** Each version's id and its stages (AWSCURRENT, AWSPREVIOUS, custom labels). */
+  readonly VersionIdsToStages?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
 /** Errors are thrown as the SDK shapes them (`name`, `message`, `$fault`, `code` for network errors). */
 export interface SecretsManagerApi {
   getSecretValue(input: GetSecretValueInput, abortSignal: AbortSignal): Promise<SecretValueEntry>;
@@ -52,4 +62,6 @@ export interface SecretsManagerApi {
     abortSignal: AbortSignal,
   ): Promise<BatchGetSecretValueOutput>;
   listSecrets(input: ListSecretsInput, abortSignal: AbortSignal): Promise<ListSecretsOutput>;
+  /** A secret's metadata, never its value: which version holds each stage (--watch asks it, 40,000/s a region). */
+  describeSecret(input: DescribeSecretInput, abortSignal: AbortSignal): Promise<DescribeSecretOutput>;
 }

@@ -1,4 +1,5 @@
 // What one fetch round produced, shared by the pipeline (main.ts) and the rotation watch (watch.ts).
+import type { FetchResult } from '../references/fetch-request.ts';
 import type { Resolved } from './resolve.ts';
 import type { InjectedVariable } from './variables.ts';
 
@@ -10,4 +11,6 @@ export interface Round {
   readonly applied: readonly InjectedVariable[];
   /** Injected variables skipped because the inherited environment has them (--no-override). */
   readonly kept: readonly InjectedVariable[];
+  /** What came back from AWS: the versions a later round compares with. */
+  readonly fetched: FetchResult;
 }

@@ -22,6 +22,8 @@ export interface FetchedSecret {
   readonly arn: string;
   readonly secretString?: string;
   readonly secretBinary?: Uint8Array;
+  /** The version fetched: what --watch compares with DescribeSecret's stages to see a rotation. */
+  readonly versionId?: string;
 }
 
 export interface FetchResult {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it, type TestContext } from 'node:test';
 import type { AdminValue, Emulator } from '../emulator/emulator.ts';
-import { awsEnv, BIN, emulatorWith, fixture, NODE, type Started, track } from './harness.ts';
+import { awsEnv, BIN, emulatorWith, fixture, NODE, ROUTES, type Started, track } from './harness.ts';
 import { hasEnded, waitUntil } from './process-helpers.ts';
 
 const SERVER = [NODE, fixture('watch-server.js')];
@@ -63,13 +63,18 @@ function startWatching(
   };
 }
 
-/** Fetch rounds so far: a round asks GetSecretValue once for each of a few secrets (a few are never batched). */
+/**
+ * Rounds so far: each asks DescribeSecret once per secret, and GetSecretValue (a few names are never batched) when
+ * a version moved or DescribeSecret is denied; the larger count of any one secret never runs ahead of the rounds.
+ */
 function roundsSoFar(emulator: Emulator): number {
-  const perSecret = new Map<string, number>();
+  const counts = new Map<string, number>();
   for (const { operation, secretId } of emulator.calls)
-    if (operation === 'GetSecretValue' && secretId !== undefined)
-      perSecret.set(secretId, (perSecret.get(secretId) ?? 0) + 1);
-  return Math.max(0, ...perSecret.values());
+    if ((operation === 'GetSecretValue' || operation === 'DescribeSecret') && secretId !== undefined) {
+      const key = `${operation} ${secretId}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  return Math.max(0, ...counts.values());
 }
 
 /** Waits until withsecrets has started `rounds` more fetch rounds. */
@@ -202,6 +207,48 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     assert.equal((await run.finished).status, 0);
   });
 
+  for (const route of ROUTES)
+    it(`${route.name}: asks DescribeSecret each round and fetches the value only when its version moved`, async (t) => {
+      const emulator = await emulatorFor(t, { 'watch/api-key': OLD });
+      const run = startWatching(
+        t,
+        emulator,
+        [...FAST, '--no-mask', '-s', 'API_KEY=watch/api-key', '--', ...SERVER, 'API_KEY'],
+        route.env,
+      );
+      await run.waitForLine(/^READY \d+ /);
+      await waitForRounds(emulator, 3);
+      // DescribeSecret's quota is 40,000/s a region and it carries no value; GetSecretValue ran for the first round only.
+      assert.equal(emulator.count({ operation: 'GetSecretValue' }), 1);
+      assert.ok(emulator.count({ operation: 'DescribeSecret' }) >= 3);
+
+      emulator.putSecretValue('watch/api-key', NEW);
+      await run.waitForLine(new RegExp(`^READY \\d+ API_KEY=${NEW}$`));
+      assert.equal(emulator.count({ operation: 'GetSecretValue' }), 2);
+      run.child.kill('SIGTERM');
+      assert.equal((await run.finished).status, 0);
+    });
+
+  it('fetches the values each round when DescribeSecret is denied, asking it once in the whole run', async (t) => {
+    const emulator = await emulatorFor(t, { 'watch/api-key': OLD });
+    emulator.deny({ accessKeyId: 'test', operation: 'DescribeSecret' });
+    const run = startWatching(t, emulator, [
+      ...FAST,
+      '--no-mask',
+      '-s',
+      'API_KEY=watch/api-key',
+      '--',
+      ...SERVER,
+      'API_KEY',
+    ]);
+    await run.waitForLine(/^READY \d+ /);
+    await waitUntil(() => emulator.count({ operation: 'GetSecretValue' }) >= 4, 'three rounds of values');
+    assert.equal(emulator.count({ operation: 'DescribeSecret' }), 1);
+    assert.equal(run.stderr(), '');
+    run.child.kill('SIGTERM');
+    assert.equal((await run.finished).status, 0);
+  });
+
   it('tries a denied BatchGetSecretValue once in the whole run, then asks GetSecretValue each round', async (t) => {
     // More names than calls in flight, so that a round is worth a batch (src/aws/secret-values.ts).
     const names = Array.from({ length: 12 }, (_, index) => `watch/many-${String(index).padStart(2, '0')}`);
@@ -218,11 +265,17 @@ describe('rotation (--watch)', { concurrency: true }, () => {
       { AWS_ACCESS_KEY_ID: 'nobatch', AWS_SECRET_ACCESS_KEY: 'nobatch-secret' },
     );
     await run.waitForLine(/^READY \d+ WATCH_MANY_11=many-FAKE-0011$/);
-    // Two more rounds, each of 12 GetSecretValue calls.
-    const target = emulator.count({ operation: 'GetSecretValue' }) + 2 * names.length;
-    await waitUntil(() => emulator.count({ operation: 'GetSecretValue' }) >= target, 'two more rounds');
+    // Two rotations, each fetched in a round of 12 GetSecretValue calls.
+    for (const value of ['many-FAKE-0012', 'many-FAKE-0013']) {
+      emulator.putSecretValue('watch/many-11', value);
+      await run.waitForLine(new RegExp(`^READY \\d+ WATCH_MANY_11=${value}$`));
+    }
+    assert.equal(emulator.count({ operation: 'GetSecretValue' }), 3 * names.length);
     assert.equal(emulator.count({ operation: 'BatchGetSecretValue' }), 1);
-    assert.equal(run.stderr(), '');
+    assert.equal(
+      run.stderr(),
+      'withsecrets: secrets changed (watch/many-11): restarting the command\n'.repeat(2),
+    );
     run.child.kill('SIGTERM');
     assert.equal((await run.finished).status, 0);
   });
@@ -481,7 +534,9 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     const first = pidOf(await run.waitForLine(/^READY \d+ /));
     const failures = () => run.stderr().match(/re-fetch failed/g)?.length ?? 0;
 
-    // Denied for three rounds; a fourth one starting means the third was handled.
+    // Denied for three rounds; a fourth one starting means the third was handled. Without DescribeSecret, every
+    // round fetches the value (src/aws/version-check.ts), and that is denied too.
+    emulator.deny({ accessKeyId: 'test', operation: 'DescribeSecret', secretId: 'watch/api-key' });
     emulator.deny({ accessKeyId: 'test', operation: 'GetSecretValue', secretId: 'watch/api-key' });
     await waitForRounds(emulator, 4);
     assert.equal(failures(), 1, run.stderr());
@@ -553,7 +608,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
     ]);
     const pid = pidOf(await run.waitForLine(/^READY \d+ /));
 
-    emulator.inject({ fault: 'hang', times: 3, operation: 'GetSecretValue' });
+    emulator.inject({ fault: 'hang', times: 3, operation: 'DescribeSecret' });
     await waitUntil(() => emulator.calls.some((call) => call.fault === 'hang'), 'a hanging re-fetch');
     const sent = Date.now();
     run.child.kill('SIGTERM');
@@ -609,7 +664,7 @@ describe('rotation (--watch)', { concurrency: true }, () => {
 
     const seen: number[] = [];
     await waitUntil(() => {
-      const count = emulator.count({ operation: 'GetSecretValue' });
+      const count = emulator.count({ operation: 'DescribeSecret' }) + 1;
       if (count > seen.length + 1)
         seen.push(...Array.from({ length: count - seen.length - 1 }, () => Date.now()));
       return seen.length >= 6;
