@@ -90,11 +90,12 @@ export class AgentClient implements SecretsManagerApi {
     return new Promise((resolve, reject) => {
       const outgoing = request(url, {
         method: 'GET',
-        headers: { [AGENT_TOKEN_HEADER]: this.#token.token },
         agent: false,
         signal: abortSignal,
         timeout: AGENT_REQUEST_TIMEOUT_MS,
       });
+      // Set apart from the options: NODE_DEBUG=http prints the options a connection is made with, headers included.
+      outgoing.setHeader(AGENT_TOKEN_HEADER, this.#token.token);
       outgoing.on('timeout', () =>
         outgoing.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
       );
