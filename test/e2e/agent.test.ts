@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AGENT_OPERATION } from '../emulator/agent.ts';
 import { type Emulator, startEmulator } from '../emulator/emulator.ts';
-import { BIN, EMPTY_AWS_CONFIG, fixture, NODE, printedEnv, runBin } from './harness.ts';
+import { BIN, EMPTY_AWS_CONFIG, fixture, NODE, printedEnv, runBin, startBin } from './harness.ts';
 
 const TOKEN = 'agent-token-FAKE-5f3a9c';
 const PRINT_ENV = fixture('print-env.js');
@@ -223,6 +223,41 @@ describe('--agent: secrets through the Secrets Manager Agent', () => {
       'withsecrets: [AWS_ERROR] secretsmanager:GetSecretValue failed for secret "ci/npm": InternalServiceError (fix: AWS said: An error occurred on the server side.)\n',
     );
     assert.equal(emulator.count({ operation: AGENT_OPERATION }), 3);
+  });
+
+  it('--watch re-reads through the agent and acts on a change', async (t) => {
+    emulator.createSecret('watch/key', 'key-FAKE-old-1');
+    const run = startBin(
+      [
+        '--agent',
+        agent,
+        '--watch',
+        '1s',
+        '--on-change',
+        'exit',
+        '--grace',
+        '1s',
+        '--no-mask',
+        '-s',
+        'KEY=watch/key',
+        '--',
+        NODE,
+        fixture('watch-server.js'),
+        'KEY',
+      ],
+      agentEnv(),
+    );
+    t.after(() => run.child.kill('SIGKILL'));
+    await run.waitForLine(/^READY \d+ KEY=key-FAKE-old-1$/);
+    emulator.putSecretValue('watch/key', 'key-FAKE-new-2');
+    const result = await run.finished;
+    assert.equal(result.status, 125);
+    assert.equal(
+      result.stderr,
+      'withsecrets: secrets changed (watch/key): stopping the command and exiting 125\n',
+    );
+    assert.ok(emulator.count({ operation: AGENT_OPERATION }) >= 2);
+    assert.equal(apiCalls(), 0);
   });
 
   it('never prints the token: not on success, in --dry-run, in failures, nor in Node and withsecrets debug output', async () => {
