@@ -1,6 +1,7 @@
 // The pipeline: options -> references -> fetch -> environment -> run; and the one place errors are caught.
 
 import { version } from '../package.json';
+import { resolveAgentToken } from './aws/agent-token.ts';
 import type { SecretsFetcher } from './aws/fetch.ts';
 import { type Invocation, parseCommandLine } from './cli/command-line.ts';
 import { refuseExposingNodeSettings } from './cli/node-settings.ts';
@@ -170,9 +171,13 @@ async function createFetcher(
 ): Promise<SecretsFetcher> {
   // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
   const { SecretsFetcher } = await import('./aws/fetch.ts');
+  // The agent's token is looked for first, so that a run without one fails before any request.
+  const agentUrl = invocation.agentUrl;
+  const agent = agentUrl === undefined ? undefined : { url: agentUrl, token: resolveAgentToken(env) };
   return new SecretsFetcher(
     {
       env,
+      ...(agent === undefined ? {} : { agent }),
       fallbackRegions: invocation.fallbackRegions,
       ...(invocation.region === undefined ? {} : { region: invocation.region }),
       ...(invocation.profile === undefined ? {} : { profile: invocation.profile }),

@@ -62,6 +62,8 @@ export function isThrottled(thrown: unknown): boolean {
 
 /** Maps an AWS error code (from a thrown error or a BatchGetSecretValue `Errors` entry) to our error. */
 export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
+  // A client that already put its failure in words (src/aws/agent-client.ts) named the secret itself.
+  if (thrown instanceof WithsecretsError) return thrown;
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;
   const name = typeof error.name === 'string' ? error.name : '';
   const code = typeof error.code === 'string' ? error.code : '';

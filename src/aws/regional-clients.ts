@@ -4,6 +4,7 @@ import type * as Sdk from '@aws-sdk/client-secrets-manager';
 import { getRetryPlugin } from '@smithy/core/retry';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { arnRegion } from '../references/secret-refs.ts';
+import { AgentClient, type AgentOptions } from './agent-client.ts';
 import { withoutThrottlingRetries } from './capped-retry.ts';
 import { DirectClient } from './direct-client.ts';
 import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
@@ -13,6 +14,8 @@ import type { SecretsManagerApi } from './secrets-manager-api.ts';
 export interface AwsOptions extends RouteOptions {
   /** Regions to ask, in order, for what a region could not serve (--fallback-region). */
   readonly fallbackRegions?: readonly string[];
+  /** --agent: every secret is read through the Secrets Manager Agent; no SDK, no credentials, no Batch, no listing. */
+  readonly agent?: AgentOptions;
 }
 
 type SdkModule = typeof Sdk;
@@ -60,6 +63,11 @@ export class RegionalClients {
     return arnRegion(id) ?? DEFAULT_REGION_KEY;
   }
 
+  /** False in agent mode: the agent serves GetSecretValue alone, one secret per request. */
+  get servesBatches(): boolean {
+    return this.#options.agent === undefined;
+  }
+
   /** The fallback regions, in the order they are asked. */
   get fallbackRegions(): readonly string[] {
     return this.#options.fallbackRegions ?? [];
@@ -73,13 +81,19 @@ export class RegionalClients {
   /** The client for a region ('' for the configured one), with the context its errors are reported in. */
   async forRegion(key: string, action: string): Promise<{ api: SecretsManagerApi; context: ErrorContext }> {
     const client = this.#client(key);
-    const endpoint = configuredEndpoint(this.#options);
+    const endpoint = this.#options.agent?.url ?? configuredEndpoint(this.#options);
     const context = { region: await client.region, action };
     return { api: client.api, context: endpoint === undefined ? context : { ...context, endpoint } };
   }
 
   #client(key: string): RegionalClient {
     let client = this.#clients.get(key);
+    if (client === undefined && this.#options.agent !== undefined) {
+      // One agent serves every region's ARNs (from its own region); errors name it instead of a region.
+      const region = `the region of the Secrets Manager Agent at ${this.#options.agent.url}`;
+      client = { api: new AgentClient(this.#options.agent), region: Promise.resolve(region) };
+      this.#clients.set(key, client);
+    }
     if (client === undefined) {
       const route = directRoute(this.#options, key);
       client =

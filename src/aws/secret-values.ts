@@ -37,6 +37,13 @@ export class SecretValues {
     const results = new Map<string, SecretOutcome>();
     // Overlapping wildcards (prod/* and prod/app/*) match the same secrets: each is fetched once.
     const unique = [...new Map(queries.map((query) => [queryKey(query), query])).values()];
+    if (!this.#clients.servesBatches) {
+      // The agent serves one secret per GetSecretValue: every query goes alone.
+      await Promise.all(
+        unique.map(async (query) => results.set(queryKey(query), await this.#getOne(query, abortSignal))),
+      );
+      return results;
+    }
     const isBatchable = (query: SecretQuery) =>
       query.versionStage === undefined && query.versionId === undefined;
     const namesByRegion = new Map<string, Set<string>>();

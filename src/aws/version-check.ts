@@ -29,8 +29,9 @@ export class VersionCheck {
 
   /** Whether a round would fetch anything other than what `last` holds. */
   async changedSince(request: FetchRequest, last: FetchResult, abortSignal: AbortSignal): Promise<boolean> {
-    // A wildcard's members can change without any version moving: its listing is the check.
-    if (this.#denied || request.prefixes.length > 0) return true;
+    // A wildcard's members can change without any version moving: its listing is the check. The agent serves
+    // values only, from its cache: asking it again is the check.
+    if (this.#denied || request.prefixes.length > 0 || !this.#clients.servesBatches) return true;
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
     const moved = await Promise.all(
       unique.map((query) => this.#hasMoved(query, last.secrets.get(queryKey(query))?.versionId, abortSignal)),

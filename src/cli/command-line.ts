@@ -1,6 +1,7 @@
 // Turns argv and WITHSECRETS_* variables into one typed invocation; no I/O, so it is tested as a pure function.
 import { WithsecretsError } from '../errors.ts';
 import { isValidVariableName } from '../names.ts';
+import { NOT_WITH_AGENT, parseAgentUrl, refuseAwsOptionsWithAgent } from './agent-url.ts';
 import { buildParser, fullParse, quickParse } from './argv.ts';
 import { completionScript, SHELLS } from './completion.ts';
 import { unknownVariableWarnings, valueFromEnvironment } from './environment-options.ts';
@@ -25,6 +26,8 @@ export interface Invocation {
   readonly fallbackRegions: readonly string[];
   readonly profile?: string;
   readonly endpointUrl?: string;
+  /** --agent: the Secrets Manager Agent's URL; secrets are then read through it, never from Secrets Manager. */
+  readonly agentUrl?: string;
   readonly dryRun: boolean;
   readonly resolveEnv: boolean;
   readonly resolveArns: boolean;
@@ -116,6 +119,10 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
       hint: 'give a region that holds replicas of the secrets, e.g. --fallback-region eu-west-1',
     });
   }
+  const agentUrl = parseAgentUrl(value('agent'));
+  if (agentUrl !== undefined) {
+    refuseAwsOptionsWithAgent(NOT_WITH_AGENT.filter((name) => asList(value(name)).length > 0));
+  }
   const watch = asString(value('watch'));
   const maskFlag = value('mask');
   const invocation: Invocation = {
@@ -139,6 +146,7 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     ...optional('region', asString(value('region'))),
     ...optional('profile', asString(value('profile'))),
     ...optional('endpointUrl', asString(value('endpoint-url'))),
+    ...optional('agentUrl', agentUrl),
     ...optional('watchMs', watch === undefined ? undefined : parseDuration(watch, '--watch', 1000)),
   };
   return invocation;

@@ -31,6 +31,11 @@ export const OPTIONS = {
     type: 'string',
     describe: 'Secrets Manager endpoint (default: SDK chain, AWS_ENDPOINT_URL_SECRETS_MANAGER)',
   },
+  agent: {
+    type: 'string',
+    describe:
+      'read secrets through the AWS Secrets Manager Agent or Lambda extension at URL (default: http://localhost:2773)',
+  },
   'dry-run': {
     type: 'boolean',
     describe: 'fetch, then list the variables and their sources (never values); run nothing',

@@ -1,7 +1,7 @@
 // What a run selects to fetch: its --secret references and the references its environment holds, as one request.
 
 import type { Invocation } from '../cli/command-line.ts';
-import { throwIfAny, toWithsecretsErrors, type WithsecretsError } from '../errors.ts';
+import { throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
 import { type EnvReference, findEnvReferences } from './env-refs.ts';
 import type { FetchRequest, SecretQuery } from './fetch-request.ts';
 import { parseSecretRef, type SecretRef } from './secret-refs.ts';
@@ -23,7 +23,9 @@ export function selectSecrets(
   const refs: SecretRef[] = [];
   for (const text of invocation.secrets) {
     try {
-      refs.push(parseSecretRef(text));
+      const ref = parseSecretRef(text);
+      if (ref.wildcard && invocation.agentUrl !== undefined) errors.push(wildcardThroughAgent(text));
+      else refs.push(ref);
     } catch (thrown) {
       errors.push(...toWithsecretsErrors(thrown));
     }
@@ -49,6 +51,15 @@ export function selectSecrets(
       ...(invocation.prefix === undefined ? {} : { prefix: invocation.prefix }),
     },
   };
+}
+
+/** The agent serves one secret per request and cannot list: a wildcard has no way through it. */
+function wildcardThroughAgent(text: string): WithsecretsError {
+  return new WithsecretsError(
+    'USAGE',
+    `--secret "${text}" is a wildcard, which the Secrets Manager Agent cannot serve (it has no ListSecrets)`,
+    { hint: 'name each secret with its own --secret, or run without --agent' },
+  );
 }
 
 export function needsAws(selection: Selection): boolean {

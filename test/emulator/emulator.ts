@@ -1,8 +1,9 @@
 // The in-process API tests use: start a Secrets Manager emulator on 127.0.0.1, shape its data, faults and rules, close it.
 
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessRules, type DenyRule } from './access.ts';
+import { createAgentListener } from './agent.ts';
 import type { CallRecord } from './call-log.ts';
 import { CONTAINER_CREDENTIAL, CONTAINER_CREDENTIALS_PATH } from './container-credentials.ts';
 import { secretNotFound } from './errors.ts';
@@ -35,6 +36,11 @@ export interface EmulatorOptions {
   readonly clock?: () => number;
   /** Enforces AWS's per-region request rates (scaled), answering ThrottlingException beyond them as AWS does. */
   readonly quotas?: QuotaOptions;
+  /**
+   * Also start a stand-in Secrets Manager Agent on a port of its own (agent.ts): it wants `token` in its token header
+   * and reads the default region's secrets as `accessKeyId` (`test` when not given).
+   */
+  readonly agent?: { readonly token: string; readonly accessKeyId?: string };
 }
 
 /** A string becomes SecretString, bytes SecretBinary, an object its JSON text. */
@@ -59,6 +65,8 @@ export interface Emulator {
   readonly url: string;
   /** For AWS_CONTAINER_CREDENTIALS_FULL_URI: hands out CONTAINER_CREDENTIAL, which is always accepted. */
   readonly containerCredentialsUrl: string;
+  /** The stand-in agent's `http://127.0.0.1:PORT`, when started with the `agent` option. */
+  readonly agentUrl: string | undefined;
   readonly port: number;
   readonly region: string;
   readonly accountId: string;
@@ -129,24 +137,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : seedFromEntries(options.seed);
   for (const seed of seeds) store.region(defaultRegion).create(seed.name, { value: seed.value });
 
-  const server = createServer(
-    createRequestListener({
-      store,
-      access,
-      faults,
-      credentials,
-      calls,
-      clock,
-      closing: closing.signal,
-      inFlight,
-      quotas: options.quotas === undefined ? undefined : new Quotas(options.quotas),
-    }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const quotas = options.quotas === undefined ? undefined : new Quotas(options.quotas);
+  const state = {
+    store,
+    access,
+    faults,
+    credentials,
+    calls,
+    clock,
+    closing: closing.signal,
+    inFlight,
+    quotas,
+  };
+  const server = createServer(createRequestListener(state));
+  const port = await listen(server, options.port ?? 0);
+  const agentServer =
+    options.agent === undefined
+      ? undefined
+      : createServer(
+          createAgentListener(state, {
+            token: options.agent.token,
+            accessKeyId: options.agent.accessKeyId ?? 'test',
+            region: defaultRegion,
+          }),
+        );
+  const agentPort = agentServer === undefined ? undefined : await listen(agentServer, 0);
 
   const existing = (secretId: string, region: string | undefined): StoredSecret => {
     const secret = store.region(region ?? defaultRegion).find(secretId);
@@ -157,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://127.0.0.1:${port}`,
     containerCredentialsUrl: `http://127.0.0.1:${port}${CONTAINER_CREDENTIALS_PATH}`,
+    agentUrl: agentPort === undefined ? undefined : `http://127.0.0.1:${agentPort}`,
     port,
     region: defaultRegion,
     accountId,
@@ -212,11 +228,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       inFlight.peak = inFlight.now;
     },
     peakInFlight: () => inFlight.peak,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closing.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      closing.abort();
+      await Promise.all([server, agentServer].map((each) => (each === undefined ? undefined : stop(each))));
+    },
   };
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -36,8 +36,8 @@ export interface FaultSpec {
   readonly fault: FaultKind;
   /** How many matching calls it hits; 1 when not given. */
   readonly times?: number;
-  /** Only calls of this operation; any call when not given. */
-  readonly operation?: Operation;
+  /** Only calls of this operation (`AgentGetSecretValue`: the stand-in agent's requests); any call when not given. */
+  readonly operation?: Operation | 'AgentGetSecretValue';
   /** Only calls signed for this region (an outage of one region, for fallback regions); any region when not given. */
   readonly region?: string;
   /** For `delay`. */
