@@ -98,16 +98,30 @@ export function refuseExposingNodeSettings(
     );
   }
   const sections = (env.NODE_DEBUG ?? '').split(',').map((section) => section.trim().toLowerCase());
-  if (sections.some((section) => section !== '' && globMatches(section, 'child_process'))) {
-    throw new WithsecretsError(
-      'USAGE',
-      'NODE_DEBUG names child_process, which would print the secrets withsecrets passes to the command',
-      {
-        hint: 'give it to the command only: withsecrets ... -- env NODE_DEBUG=child_process COMMAND',
-      },
-    );
+  for (const [name, exposes] of EXPOSING_DEBUG_SECTIONS) {
+    if (sections.some((section) => section !== '' && globMatches(section, name))) {
+      throw new WithsecretsError('USAGE', `NODE_DEBUG names ${name}, which would print ${exposes}`, {
+        hint: `give it to the command only: withsecrets ... -- env NODE_DEBUG=${name} COMMAND`,
+      });
+    }
   }
 }
+
+const CREDENTIALS = 'the AWS credentials withsecrets sends (the session token and request signatures)';
+/**
+ * NODE_DEBUG sections that print what withsecrets holds: child_process the command's environment; http and net
+ * each connection's options, the request's headers among them (x-amz-security-token, Authorization), on both
+ * routes (seen against the emulator, section by section). https, tls and http2 are refused as well: they debug
+ * the connections to a real, https endpoint, which the http-only emulator cannot show.
+ */
+export const EXPOSING_DEBUG_SECTIONS: ReadonlyMap<string, string> = new Map([
+  ['child_process', 'the secrets withsecrets passes to the command'],
+  ['http', CREDENTIALS],
+  ['https', CREDENTIALS],
+  ['net', CREDENTIALS],
+  ['tls', CREDENTIALS],
+  ['http2', CREDENTIALS],
+]);
 
 /** `--inspect_brk=0` -> `--inspect-brk`: Node accepts `_` for `-` in option names. */
 function normaliseOption(token: string): string {

@@ -561,6 +561,61 @@ describe('nothing leaks', () => {
       if (!isRefusal(result, 'NODE_DEBUG', callsBefore)) assert.equal(result.status, 0, result.stderr);
     });
 
+    // Every debuglog section of Node, on both routes, with a session token: refused before any call, or quiet.
+    const SECTIONS = [
+      'http',
+      'https',
+      'net',
+      'tls',
+      'http2',
+      'stream',
+      'fs',
+      'timer',
+      'module',
+      'dns',
+      'esm',
+      'worker',
+      '*',
+    ];
+    for (const route of ROUTES)
+      it(`${route.name}: no NODE_DEBUG section prints the session token, a request signature or a value`, async () => {
+        const token = 'FAKE-hygiene-session-Tq8RmZ3x';
+        const signed = await emulatorWith({ 'hyg/debug': PLAIN });
+        try {
+          signed.addCredentials({
+            accessKeyId: 'session',
+            secretAccessKey: 'session-secret',
+            sessionToken: token,
+          });
+          const env = {
+            ...awsEnv(signed, route.env),
+            AWS_ACCESS_KEY_ID: 'session',
+            AWS_SECRET_ACCESS_KEY: 'session-secret',
+            AWS_SESSION_TOKEN: token,
+          };
+          const refused: string[] = [];
+          for (const section of SECTIONS) {
+            const callsBefore = signed.count();
+            const result = await runBin(['-s', 'hyg/debug', '--', 'true'], { ...env, NODE_DEBUG: section });
+            const output = result.stdout + result.stderr;
+            for (const needle of [token, 'Signature=', PLAIN])
+              assert.equal(
+                output.includes(needle),
+                false,
+                `NODE_DEBUG=${section} printed ${needle === PLAIN ? 'the value' : needle}`,
+              );
+            if (result.status === 125 && /NODE_DEBUG names/.test(result.stderr)) {
+              assert.equal(signed.count(), callsBefore, `NODE_DEBUG=${section}: refused after fetching`);
+              refused.push(section);
+            } else assert.equal(result.status, 0, `NODE_DEBUG=${section}: ${result.stderr.slice(0, 200)}`);
+          }
+          // The control: the sections that print connection options are the ones refused.
+          assert.deepEqual(refused, ['http', 'https', 'net', 'tls', 'http2', '*']);
+        } finally {
+          await signed.close();
+        }
+      });
+
     it('NODE_OPTIONS=--inspect leaves no debugger open on withsecrets while it holds the secrets', async () => {
       const callsBefore = emulator.count();
       // The command is not Node, so a debugger announced on stderr can only be withsecrets' own.

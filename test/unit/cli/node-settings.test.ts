@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import {
+  EXPOSING_DEBUG_SECTIONS,
   EXPOSING_OPTIONS,
   HARMLESS_NODE_OPTIONS,
   nodeOptionsAreHarmless,
@@ -119,7 +120,7 @@ describe('refuseExposingNodeSettings', () => {
     for (const env of [
       {},
       { NODE_OPTIONS: '--no-warnings --enable-source-maps' },
-      { NODE_DEBUG: 'http,net' },
+      { NODE_DEBUG: 'stream,timer,module,fs,dns' },
     ]) {
       assert.doesNotThrow(() => refuse(env));
     }
@@ -223,7 +224,17 @@ describe('refuseExposingNodeSettings', () => {
     for (const value of ['http, child_process', ' CHILD_PROCESS ', 'net,,Child_Process', 'child_proc*']) {
       assert.throws(() => refuse({ NODE_DEBUG: value }), /NODE_DEBUG names child_process/, value);
     }
-    for (const value of ['', ',', ' , ', 'child', 'process', 'http,net', 'child_process_x']) {
+    for (const value of [
+      '',
+      ',',
+      ' , ',
+      'child',
+      'process',
+      'stream,timer',
+      'child_process_x',
+      'httpx',
+      'nets',
+    ]) {
       assert.doesNotThrow(() => refuse({ NODE_DEBUG: value }), value);
     }
   });
@@ -258,9 +269,34 @@ describe('refuseExposingNodeSettings', () => {
     );
   });
 
-  for (const value of ['child_process', 'net,CHILD_PROCESS', 'child_*', '*']) {
+  for (const value of ['child_process', 'stream,CHILD_PROCESS', 'child_*', '*']) {
     it(`refuses NODE_DEBUG=${value}`, () => {
       assert.throws(() => refuse({ NODE_DEBUG: value }), /NODE_DEBUG names child_process/);
     });
   }
+
+  it('refuses every section that prints credentials or the environment, in every spelling, with its hint', () => {
+    assert.deepEqual(
+      [...EXPOSING_DEBUG_SECTIONS.keys()],
+      ['child_process', 'http', 'https', 'net', 'tls', 'http2'],
+    );
+    for (const [name, exposes] of EXPOSING_DEBUG_SECTIONS) {
+      for (const value of [
+        name,
+        name.toUpperCase(),
+        ` ${name} `,
+        `stream,${name}`,
+        `*${name.slice(1)}`,
+      ]) {
+        assert.throws(
+          () => refuse({ NODE_DEBUG: value }),
+          (error: Error & { code?: string; hint?: string }) =>
+            error.code === 'USAGE' &&
+            error.message === `NODE_DEBUG names ${name}, which would print ${exposes}` &&
+            error.hint === `give it to the command only: withsecrets ... -- env NODE_DEBUG=${name} COMMAND`,
+          value,
+        );
+      }
+    }
+  });
 });
