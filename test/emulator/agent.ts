@@ -108,6 +108,9 @@ async function applyFault(
       }
     case 'truncate':
       return undefined;
+    default:
+      // The faults that shape awsJson answers are the Secrets Manager listener's (faults.ts ANSWER_FAULTS).
+      return undefined;
   }
 }
 

@@ -10,6 +10,14 @@ import type { Operation } from './access.ts';
  * - `hang`: the call is accepted and never answered (until `close()`).
  * - `truncate`: a 200 whose body stops halfway (Content-Length promises more), then the socket closes.
  * - `badJson`: a 200 whose body is not JSON.
+ * Faults of a misbehaving endpoint (Secrets Manager's calls only, not the stand-in agent):
+ * - `trickle`: the real answer, one byte every `delayMs` (1000 when not given): no idle timeout ever fires.
+ * - `sameNextToken`: the real first page, with a NextToken that, sent back, gets the same page again.
+ * - `hugePage`: the real answer padded with an unknown member to over 10 MB.
+ * - `wrongContentType`: the real answer as `text/html`.
+ * - `redirect`: a 302 to another address, with no body.
+ * - `htmlError`: a load balancer's 502 page in HTML.
+ * - `emptyBody`: a 200 with no body at all.
  */
 export type FaultKind =
   | 'throttle'
@@ -19,7 +27,25 @@ export type FaultKind =
   | 'delay'
   | 'hang'
   | 'truncate'
-  | 'badJson';
+  | 'badJson'
+  | 'trickle'
+  | 'sameNextToken'
+  | 'hugePage'
+  | 'wrongContentType'
+  | 'redirect'
+  | 'htmlError'
+  | 'emptyBody';
+
+/** The faults only the Secrets Manager listener serves: they shape its awsJson answers. */
+export const ANSWER_FAULTS: readonly FaultKind[] = [
+  'trickle',
+  'sameNextToken',
+  'hugePage',
+  'wrongContentType',
+  'redirect',
+  'htmlError',
+  'emptyBody',
+];
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'throttle',
@@ -30,6 +56,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
   'truncate',
   'badJson',
+  ...ANSWER_FAULTS,
 ];
 
 export interface FaultSpec {
@@ -60,6 +87,9 @@ export class FaultQueue {
     }
     if (spec.fault === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
       throw new RangeError('a delay fault needs delayMs >= 0');
+    }
+    if (spec.operation === 'AgentGetSecretValue' && ANSWER_FAULTS.includes(spec.fault)) {
+      throw new RangeError(`the stand-in agent does not serve the ${spec.fault} fault`);
     }
     this.pending.push({ spec, remaining: times });
   }

@@ -17,6 +17,7 @@ import type { FaultQueue, FaultSpec } from './faults.ts';
 import { listingHandlers } from './listing.ts';
 import { type Handler, singleSecretHandlers } from './operations.ts';
 import type { Quotas } from './quotas.ts';
+import { REPEATED_TOKEN, replacedAnswer, sendTrickled, shapedAnswer } from './shaped-answers.ts';
 import { type KeyPair, verifySigV4 } from './sigv4-verify.ts';
 import type { SecretStore } from './store.ts';
 import {
@@ -64,8 +65,11 @@ function run(state: ServerState, request: IncomingMessage, body: Buffer, record:
   if (request.method !== 'POST' || !isOperation(record.operation)) throw unknownOperation();
   // Rates are per account and region, so a call is counted once it is known whose it is.
   if (state.quotas?.take(record.operation, verified.region) === false) throw throttled();
-  const input = parseInput(body);
-  if (input === undefined) throw serializationError('Request body is not a JSON object.');
+  const parsed = parseInput(body);
+  if (parsed === undefined) throw serializationError('Request body is not a JSON object.');
+  // The token a `sameNextToken` page handed out asks for that first page again.
+  const { NextToken: token, ...rest } = parsed;
+  const input = token === REPEATED_TOKEN ? rest : parsed;
   const principalArn =
     state.credentials.get(accessKeyId)?.principalArn ??
     `arn:aws:iam::${state.store.accountId}:user/${accessKeyId}`;
@@ -130,6 +134,13 @@ async function applyFault(
       }
     case 'truncate':
       return false;
+    default: {
+      const replaced = replacedAnswer(fault);
+      if (replaced === undefined) return false;
+      record.status = replaced.status;
+      send(response, replaced);
+      return true;
+    }
   }
 }
 
@@ -158,9 +169,14 @@ export function createRequestListener(state: ServerState) {
       record.fault = fault.fault;
       if (await applyFault(fault, response, record, state.closing)) return;
     }
-    const answer = answerFor(state, request, body, record);
+    const answer =
+      fault === undefined
+        ? answerFor(state, request, body, record)
+        : shapedAnswer(fault, answerFor(state, request, body, record));
     record.status = answer.status;
     if (fault?.fault === 'truncate') sendTruncated(response, answer);
+    else if (fault?.fault === 'trickle')
+      await sendTrickled(response, answer, fault.delayMs ?? 1000, state.closing);
     else send(response, answer);
   };
 }
