@@ -2,6 +2,7 @@
 
 import { version } from '../package.json';
 import { resolveAgentToken } from './aws/agent-token.ts';
+import { withDeadline } from './aws/deadline.ts';
 import type { SecretsFetcher } from './aws/fetch.ts';
 import { type Invocation, parseCommandLine } from './cli/command-line.ts';
 import { refuseExposingNodeSettings } from './cli/node-settings.ts';
@@ -97,7 +98,10 @@ async function pipeline(
   // flight, so that they are ready when the values come back.
   let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   const fetcher = fetches ? await createFetcher(invocation, io.env, reporter) : undefined;
-  const fetchAll = (abort: AbortSignal) => fetchRound(selection, invocation, io.env, fetcher, abort);
+  const fetchAll = (abort: AbortSignal) =>
+    withDeadline(invocation.fetchTimeoutMs, abort, (bounded) =>
+      fetchRound(selection, invocation, io.env, fetcher, bounded),
+    );
   let first: Round;
   try {
     first = await fetchAll(signals.abortSignal);
@@ -129,7 +133,9 @@ async function pipeline(
     // A round asks DescribeSecret first and fetches values only when a version moved (src/aws/version-check.ts).
     let last = first;
     const refetch = async (abort: AbortSignal): Promise<Round> => {
-      if (!(await fetcher.changedSince(planFetch(selection), last.fetched, abort))) return last;
+      const check = (bounded: AbortSignal) =>
+        fetcher.changedSince(planFetch(selection), last.fetched, bounded);
+      if (!(await withDeadline(invocation.fetchTimeoutMs, abort, check))) return last;
       last = await fetchAll(abort);
       return last;
     };

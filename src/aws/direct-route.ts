@@ -78,6 +78,24 @@ export function configuredEndpoint(options: RouteOptions): string | undefined {
   );
 }
 
+/**
+ * The warning for an endpoint that sends secret values unencrypted over a network: plain http to a host that is
+ * not this machine. LocalStack on a container network is a real use, so it is a warning, never a refusal.
+ */
+export function plainHttpWarning(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return undefined;
+  return `warning: ${url.origin} is plain http to another host: secret values would cross the network unencrypted (use https)`;
+}
+
 /** The home directory as the SDK finds it (its getHomeDir). */
 function homeDirectory(env: RouteOptions['env']): string {
   if (env.HOME) return env.HOME;

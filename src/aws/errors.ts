@@ -14,6 +14,7 @@ interface SdkErrorShape {
   readonly name?: unknown;
   readonly code?: unknown;
   readonly message?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
 }
 
 const NETWORK_CODES = new Set([
@@ -160,6 +161,21 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
   const isServiceError =
     typeof (error as { $fault?: unknown }).$fault === 'string' &&
     /Exception$|Failure$|^InternalServiceError$|^ServiceUnavailable$/.test(name);
+  const status = error.$metadata?.httpStatusCode;
+  if (!isServiceError && typeof status === 'number' && status >= 300) {
+    // Not an AWS error (a redirect, a proxy's or load balancer's page): the two clients name it differently.
+    return new WithsecretsError(
+      'AWS_ERROR',
+      `${context.action} failed for ${secret}: HTTP ${status}, not an answer of Secrets Manager`,
+      {
+        ...options,
+        hint:
+          status < 400
+            ? 'Secrets Manager never redirects: check --endpoint-url and the proxy'
+            : 'a proxy or load balancer answered: check --endpoint-url and the proxy, or retry later',
+      },
+    );
+  }
   return new WithsecretsError(
     'AWS_ERROR',
     `${context.action} failed for ${secret}: ${name || 'unknown error'}`,

@@ -8,6 +8,7 @@ import {
   type SecretQuery,
 } from '../references/fetch-request.ts';
 import { CallLimiter } from './call-limiter.ts';
+import { configuredEndpoint, plainHttpWarning } from './direct-route.ts';
 import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
 import { listByPrefix } from './prefix-listing.ts';
 import { type AwsOptions, RegionalClients } from './regional-clients.ts';
@@ -32,6 +33,8 @@ export class SecretsFetcher {
     this.#values = new SecretValues(this.#clients, this.#calls);
     this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
+    const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options));
+    if (warning !== undefined) notice(warning);
   }
 
   /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */

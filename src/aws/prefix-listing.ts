@@ -3,6 +3,7 @@ import { WithsecretsError } from '../errors.ts';
 import type { CallLimiter } from './call-limiter.ts';
 import { fromAwsError, isRegionalOutage } from './errors.ts';
 import type { ServedElsewhere } from './fallback-regions.ts';
+import { PageGuard } from './page-guard.ts';
 import type { RegionalClients } from './regional-clients.ts';
 import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
@@ -60,6 +61,7 @@ async function listPages(
   onPage: (matches: readonly ListedSecret[], isLast: boolean) => void,
 ): Promise<ListedSecret[]> {
   const found: ListedSecret[] = [];
+  const pages = new PageGuard('ListSecrets', `"${prefix}*"`);
   let nextToken: string | undefined;
   do {
     const page = await calls.run(() =>
@@ -74,6 +76,10 @@ async function listPages(
       if (entry.Name?.startsWith(prefix) && entry.ARN !== undefined)
         matches.push({ name: entry.Name, arn: entry.ARN });
     }
+    pages.check(
+      page.NextToken,
+      (page.SecretList ?? []).map((entry) => entry.ARN ?? ''),
+    );
     found.push(...matches);
     nextToken = page.NextToken;
     onPage(matches, nextToken === undefined);

@@ -43,12 +43,23 @@ export function awsFailure(thrown: unknown, context: ErrorContext): SecretFailur
   };
 }
 
-export function toFetchedSecret(value: SecretValueEntry): FetchedSecret {
+/** Whether an answer holds a secret: its ARN and a value (an empty 200 from a proxy holds neither). */
+export function isWholeAnswer(value: SecretValueEntry): boolean {
+  return value.ARN !== undefined && (value.SecretString !== undefined || value.SecretBinary !== undefined);
+}
+
+/** The secret an answer for `id` holds; throws when it holds none, so that nothing runs with an empty value. */
+export function toFetchedSecret(value: SecretValueEntry, id: string): FetchedSecret {
+  if (!isWholeAnswer(value)) {
+    throw new WithsecretsError('AWS_ERROR', `the answer for secret "${id}" holds no secret value`, {
+      hint: 'a proxy or load balancer may have answered: check --endpoint-url and the proxy',
+    });
+  }
   const base = {
     name: value.Name ?? '',
     arn: value.ARN ?? '',
     ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
   };
   if (value.SecretBinary !== undefined) return { ...base, secretBinary: value.SecretBinary };
-  return { ...base, secretString: value.SecretString ?? '' };
+  return { ...base, secretString: value.SecretString as string };
 }

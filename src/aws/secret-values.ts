@@ -3,8 +3,9 @@ import { type FetchedSecret, queryKey, type SecretQuery } from '../references/fe
 import type { CallLimiter } from './call-limiter.ts';
 import { type ErrorContext, isRegionalOutage, isThrottled } from './errors.ts';
 import { inRegion, type ServedElsewhere } from './fallback-regions.ts';
+import { PageGuard } from './page-guard.ts';
 import type { RegionalClients } from './regional-clients.ts';
-import { awsFailure, type SecretOutcome, toFetchedSecret } from './secret-outcomes.ts';
+import { awsFailure, isWholeAnswer, type SecretOutcome, toFetchedSecret } from './secret-outcomes.ts';
 import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
 const BATCH_SIZE = 20;
@@ -128,6 +129,7 @@ export class SecretValues {
     results: Map<string, SecretOutcome>,
     abortSignal: AbortSignal,
   ): Promise<void> {
+    const pages = new PageGuard('BatchGetSecretValue', `${ids.length} secrets`);
     let nextToken: string | undefined;
     do {
       const page = await this.#calls.run(() => {
@@ -135,8 +137,13 @@ export class SecretValues {
         if (this.#batchDenied) throw DENIED_MEANWHILE;
         return api.batchGetSecretValue({ SecretIdList: ids, NextToken: nextToken }, abortSignal);
       });
-      for (const value of page.SecretValues ?? []) {
-        const secret = toFetchedSecret(value);
+      pages.check(page.NextToken, [
+        ...(page.SecretValues ?? []).map((value) => value.ARN ?? ''),
+        ...(page.Errors ?? []).map((failure) => failure.SecretId ?? ''),
+      ]);
+      // A malformed entry is left out: its secret is then reported as missing (missingOutcome).
+      for (const value of (page.SecretValues ?? []).filter(isWholeAnswer)) {
+        const secret = toFetchedSecret(value, value.ARN ?? '');
         for (const id of ids.filter((candidate) => isSameSecret(candidate, secret))) results.set(id, secret);
       }
       for (const failure of page.Errors ?? []) {
@@ -160,7 +167,7 @@ export class SecretValues {
           abortSignal,
         ),
       );
-      return toFetchedSecret(value);
+      return toFetchedSecret(value, query.id);
     } catch (error) {
       const elsewhere = isRegionalOutage(error)
         ? await this.#getElsewhere(query, context.region, abortSignal)
@@ -194,7 +201,7 @@ export class SecretValues {
           ),
         );
         this.#servedElsewhere.push({ id: query.id, from: failedRegion, to: region });
-        return toFetchedSecret(value);
+        return toFetchedSecret(value, query.id);
       } catch (error) {
         if (!isRegionalOutage(error)) return awsFailure(error, { ...context, secretId: query.id });
       }

@@ -34,6 +34,8 @@ export interface Invocation {
   readonly mask: MaskMode;
   readonly maskMinLength: number;
   readonly maskExclude: readonly string[];
+  /** The most one fetch (the first, or a --watch round) may take, retries and fallback regions included. */
+  readonly fetchTimeoutMs: number;
   /** Re-fetch interval in ms; undefined when not watching. */
   readonly watchMs?: number;
   readonly onChange: OnChange;
@@ -139,6 +141,7 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     onChange: parseOnChange(asString(value('on-change')) ?? 'restart'),
     stopSignal: parseSignalName(asString(value('stop-signal')) ?? 'SIGTERM', '--stop-signal'),
     graceMs: parseDuration(asString(value('grace')) ?? '10s', '--grace', 0),
+    fetchTimeoutMs: parseDuration(asString(value('timeout')) ?? '60s', '--timeout', 1000),
     command,
     ...optional('prefix', prefix === '' ? undefined : prefix),
     ...optional('versionStage', versionStage),

@@ -36,6 +36,10 @@ export const OPTIONS = {
     describe:
       'read secrets through the AWS Secrets Manager Agent or Lambda extension at URL (default: http://localhost:2773)',
   },
+  timeout: {
+    type: 'string',
+    describe: 'give up a fetch that takes longer than DURATION, retries and regions included (default: 60s)',
+  },
   'dry-run': {
     type: 'boolean',
     describe: 'fetch, then list the variables and their sources (never values); run nothing',

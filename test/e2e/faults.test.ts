@@ -188,6 +188,78 @@ const FAULT_CASES: readonly FaultCase[] = [
     boundMs: 5000,
   },
   {
+    // One byte a second keeps every idle timeout from firing; only the bound on the whole fetch ends it.
+    name: 'an answer that trickles one byte a second',
+    setup: (emulator) => void emulator.inject({ fault: 'trickle', times: 10, delayMs: 1000 }),
+    args: ['--timeout', '3s', ...BOTH],
+    expect: /^withsecrets: \[TIMEOUT\] fetching the secrets took longer than 3s /,
+    calls: { GetSecretValue: 2 },
+    boundMs: 6000,
+  },
+  {
+    name: 'ListSecrets answering the same NextToken again',
+    setup: (emulator) =>
+      void emulator.inject({ fault: 'sameNextToken', times: 1000, operation: 'ListSecrets' }),
+    args: ['-s', 'flt/many/*'],
+    expect: /^withsecrets: \[AWS_ERROR\] ListSecrets for "flt\/many\/\*" answered the same NextToken again /,
+    calls: { ListSecrets: 2 },
+    boundMs: 5000,
+  },
+  {
+    // 27 names are two batches; each answers its first page again under the same NextToken.
+    name: 'BatchGetSecretValue answering the same NextToken again',
+    setup: (emulator) =>
+      void emulator.inject({ fault: 'sameNextToken', times: 1000, operation: 'BatchGetSecretValue' }),
+    args: [...MANY.flatMap((_, index) => ['-s', `flt/many/${String(index).padStart(2, '0')}`]), ...BOTH],
+    expect:
+      /^withsecrets: \[AWS_ERROR\] BatchGetSecretValue for (20|7) secrets answered the same NextToken again /,
+    lines: 2,
+    calls: { BatchGetSecretValue: 4 },
+    boundMs: 5000,
+  },
+  {
+    name: 'a 10 MB answer',
+    setup: (emulator) => void emulator.inject({ fault: 'hugePage', times: 10 }),
+    expect: 'success',
+    calls: { GetSecretValue: 2 },
+    boundMs: 10_000,
+  },
+  {
+    name: 'an answer labelled text/html',
+    setup: (emulator) => void emulator.inject({ fault: 'wrongContentType', times: 10 }),
+    expect: 'success',
+    calls: { GetSecretValue: 2 },
+    boundMs: 5000,
+  },
+  {
+    // A redirect is not retried: Secrets Manager never sends one.
+    name: 'a 302 redirect',
+    setup: (emulator) => void emulator.inject({ fault: 'redirect', times: 10 }),
+    expect:
+      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 302, not an answer of Secrets Manager \(fix: Secrets Manager never redirects/,
+    lines: 2,
+    calls: { GetSecretValue: 2 },
+    boundMs: 5000,
+  },
+  {
+    name: "a load balancer's HTML error page (502)",
+    setup: (emulator) => void emulator.inject({ fault: 'htmlError', times: 10 }),
+    expect:
+      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 502, not an answer of Secrets Manager \(fix: a proxy or load balancer answered/,
+    lines: 2,
+    calls: { GetSecretValue: 2 * ATTEMPTS },
+    boundMs: 5000,
+  },
+  {
+    // An empty 200 must not become an empty value in the command's environment.
+    name: 'a 200 with an empty body',
+    setup: (emulator) => void emulator.inject({ fault: 'emptyBody', times: 10 }),
+    expect: /^withsecrets: \[AWS_ERROR\] the answer for secret "flt\/(one|two)" holds no secret value /,
+    lines: 2,
+    calls: { GetSecretValue: 2 },
+    boundMs: 5000,
+  },
+  {
     // BatchGetSecretValue's quota is capped (100/s a region): a throttled batch is not retried, and GetSecretValue,
     // with 100 times the quota, brings its names. 27 names are two batches, both throttled here.
     name: 'BatchGetSecretValue throttled',
@@ -293,7 +365,7 @@ describe('faults while fetching', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://secretsmanager.invalid:443',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'https://secretsmanager.invalid',
       AWS_CONFIG_FILE: '/nonexistent',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -309,10 +381,32 @@ describe('faults while fetching', () => {
     assert.equal(result.status, 125, result.stderr);
     assert.match(
       result.stderr,
-      /^withsecrets: \[NETWORK\] cannot reach http:\/\/secretsmanager\.invalid:443 \((EAI_AGAIN|ENOTFOUND)\) .*\n$/,
+      /^withsecrets: \[NETWORK\] cannot reach https:\/\/secretsmanager\.invalid \((EAI_AGAIN|ENOTFOUND)\) .*\n$/,
     );
     assert.equal(existsSync(marker), false);
     assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
+  });
+
+  it('warns once when secret values would cross a network unencrypted (plain http to another host)', async () => {
+    const emulator = await emulatorWith();
+    try {
+      // TEST-NET-1 is no host: the run fails (at the latest at its --timeout); the warning comes first, and once.
+      const result = await runBin(['--timeout', '1s', ...BOTH, '--', 'true'], {
+        ...awsEnv(emulator),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://192.0.2.1:4566',
+      });
+      assert.equal(result.status, 125);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(
+        lines[0],
+        'withsecrets: warning: http://192.0.2.1:4566 is plain http to another host: secret values would cross the network unencrypted (use https)',
+      );
+      // Refused, unreachable or silent, as this machine's network has it: one error line after the warning.
+      assert.match(lines[1] ?? '', /^withsecrets: \[(TIMEOUT|NETWORK)\] /);
+      assert.equal(lines.length, 2);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('20 parallel invocations against one emulator each get their own secrets', async (t) => {

@@ -1,7 +1,12 @@
 // When withsecrets signs its own requests, and when a setting the SDK would act on sends the run to the SDK.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configuredEndpoint, directRoute, type RouteOptions } from '../../../src/aws/direct-route.ts';
+import {
+  configuredEndpoint,
+  directRoute,
+  plainHttpWarning,
+  type RouteOptions,
+} from '../../../src/aws/direct-route.ts';
 
 const KEYS = { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' };
 const BASE = { ...KEYS, AWS_REGION: 'eu-west-1', HOME: '/home/ci' };
@@ -119,5 +124,40 @@ describe('directRoute', () => {
   it('signs with the session token when there is one', () => {
     assert.equal(route({ ...BASE, AWS_SESSION_TOKEN: 'tok' })?.credentials.sessionToken, 'tok');
     assert.equal(route({ ...BASE, AWS_SESSION_TOKEN: '' })?.credentials.sessionToken, undefined);
+  });
+});
+
+describe('plainHttpWarning', () => {
+  it('warns about plain http to another host, and nothing else', () => {
+    for (const endpoint of [
+      'http://localstack:4566',
+      'http://10.0.0.5',
+      'http://[2001:db8::1]:80',
+      'http://192.0.2.1:4566/',
+    ]) {
+      assert.match(
+        plainHttpWarning(endpoint) ?? '',
+        /^warning: http:\/\/\S+ is plain http to another host: secret values would cross the network unencrypted \(use https\)$/,
+        endpoint,
+      );
+    }
+    for (const endpoint of [
+      undefined,
+      'https://vpce.example',
+      'http://127.0.0.1:4566',
+      'http://127.9.8.7',
+      'http://localhost:4566',
+      'http://[::1]:4566',
+      'not a url',
+    ]) {
+      assert.equal(plainHttpWarning(endpoint), undefined, String(endpoint));
+    }
+  });
+
+  it('names the origin only, never a path or credentials in the URL', () => {
+    assert.equal(
+      plainHttpWarning('http://user:pass@db.internal:8080/path?q=1'),
+      'warning: http://db.internal:8080 is plain http to another host: secret values would cross the network unencrypted (use https)',
+    );
   });
 });

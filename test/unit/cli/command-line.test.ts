@@ -46,9 +46,17 @@ describe('parseCommandLine', () => {
         onChange: { action: 'restart' },
         stopSignal: 'SIGTERM',
         graceMs: 10_000,
+        fetchTimeoutMs: 60_000,
         command: undefined,
       },
     );
+  });
+
+  it('takes --timeout and WITHSECRETS_TIMEOUT as a duration of at least 1s', async () => {
+    assert.equal((await invocationOf(['--timeout', '90s', '--', 'true'])).fetchTimeoutMs, 90_000);
+    assert.equal((await invocationOf(['--', 'true'], { WITHSECRETS_TIMEOUT: '2m' })).fetchTimeoutMs, 120_000);
+    await assert.rejects(invocationOf(['--timeout', '500ms', '--', 'true']), /--timeout must be at least 1s/);
+    await assert.rejects(invocationOf(['--timeout', 'soon', '--', 'true']), /--timeout takes a duration/);
   });
 
   it('reads every option from the command line', async () => {
