@@ -7,6 +7,8 @@ const { join } = require('node:path');
 const { Script } = require('node:vm');
 
 const DIST = join(__dirname, '..', 'dist');
+/** In the single executable (`npm run build:exe`) the bundles and their caches are assets inside it, not files. */
+const sea = executableAssets();
 /** Each bundle's last line names its build; its cache file starts with the build it was made for. */
 const BUILD_MARK = '\n//# withsecrets-build=';
 const BUILD_ID_LENGTH = 16;
@@ -28,13 +30,14 @@ function loadBundle(name) {
   if (existing !== undefined) return existing;
   const file = join(DIST, `${name}.cjs`);
   const cacheFile = join(DIST, `${name}.cache`);
-  const source = readFileSync(file, 'utf8');
+  const source = sea === undefined ? readFileSync(file, 'utf8') : sea.getAsset(`${name}.cjs`, 'utf8');
   const mark = source.lastIndexOf(BUILD_MARK);
   const buildId =
     mark === -1
       ? undefined
       : source.slice(mark + BUILD_MARK.length, mark + BUILD_MARK.length + BUILD_ID_LENGTH);
-  const cachedData = settings.useCache && buildId !== undefined ? readCache(cacheFile, buildId) : undefined;
+  const cachedData =
+    settings.useCache && buildId !== undefined ? readCache(name, cacheFile, buildId) : undefined;
   // The wrapper has a line of its own and lineOffset -1, so stack traces name the bundle's own lines.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
     filename: file,
@@ -43,7 +46,7 @@ function loadBundle(name) {
   });
   const bundle = { exports: {} };
   const wrapper = script.runInThisContext();
-  wrapper.call(bundle.exports, bundle.exports, createRequire(file), bundle, file, DIST);
+  wrapper.call(bundle.exports, bundle.exports, requireFor(file), bundle, file, DIST);
   const cacheUsed = cachedData !== undefined && script.cachedDataRejected === false;
   const result = { exports: bundle.exports, script, buildId, cacheFile, cacheUsed };
   loaded.set(name, result);
@@ -51,15 +54,34 @@ function loadBundle(name) {
 }
 
 /** The cache's V8 data when it was made for this build; undefined when there is none or it is for another. */
-function readCache(cacheFile, buildId) {
+function readCache(name, cacheFile, buildId) {
   let cache;
   try {
-    cache = readFileSync(cacheFile);
+    cache = sea === undefined ? readFileSync(cacheFile) : Buffer.from(sea.getAsset(`${name}.cache`));
   } catch {
     return undefined;
   }
   const madeFor = cache.subarray(0, BUILD_ID_LENGTH).toString('latin1');
   return madeFor === buildId ? cache.subarray(BUILD_ID_LENGTH) : undefined;
+}
+
+/** node:sea when this process is the single executable; absent before Node 20.12, where no executable exists. */
+function executableAssets() {
+  try {
+    const sea = require('node:sea');
+    return sea.isSea() ? sea : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The require a bundle runs with. The executable has no files beside it: its require loads built-ins only, and the
+ * one module a bundle names (the SDK stub's `../bin/withsecrets.js`, see src/build/build.ts) is this running one.
+ */
+function requireFor(file) {
+  if (sea === undefined) return createRequire(file);
+  return (id) => (id === '../bin/withsecrets.js' ? module.exports : require(id));
 }
 
 // Set before any bundle runs: the CLI's bundle requires this very module (Node's module cache returns this
@@ -150,7 +172,9 @@ function reexecWithoutNodeOptions(nodeOptions) {
   const coreDumpFilter = globalThis[Symbol.for('withsecrets.coreDumpFilter')];
   if (coreDumpFilter !== undefined) env[CARRIED_COREDUMP_FILTER] = coreDumpFilter;
   delete env.NODE_OPTIONS;
-  const inner = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+  // The executable is its own script: it runs again with the same arguments and no script path.
+  const script = sea === undefined ? [__filename] : [];
+  const inner = spawn(process.execPath, [...process.execArgv, ...script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env,
   });

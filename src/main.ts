@@ -1,11 +1,11 @@
 // The pipeline: options -> references -> fetch -> environment -> run; and the one place errors are caught.
 
-import { version } from '../package.json';
 import { resolveAgentToken } from './aws/agent-token.ts';
 import { withDeadline } from './aws/deadline.ts';
 import type { SecretsFetcher } from './aws/fetch.ts';
 import { type Invocation, parseCommandLine } from './cli/command-line.ts';
 import { refuseExposingNodeSettings } from './cli/node-settings.ts';
+import { versionText } from './cli/version.ts';
 import { buildChildEnvironment } from './environment/merge.ts';
 import { resolveVariables } from './environment/resolve.ts';
 import type { Round } from './environment/round.ts';
@@ -87,7 +87,7 @@ async function pipeline(
     return { status: 0 };
   }
   if (parsed.kind !== 'run') {
-    io.stdout.write(`${parsed.kind === 'help' ? parsed.text : version}\n`);
+    io.stdout.write(`${parsed.kind === 'help' ? parsed.text : versionText()}\n`);
     return { status: 0 };
   }
   for (const warning of parsed.warnings) reporter.notice(warning);

@@ -52,9 +52,11 @@ export function directRoute(
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;
   const home = homeDirectory(env);
-  const configFile = inHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home);
-  const credentialsFile = inHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home);
-  if (fileExists(configFile) || fileExists(credentialsFile)) return undefined;
+  const files = [
+    awsFile(env.AWS_CONFIG_FILE, 'config', home),
+    awsFile(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials', home),
+  ];
+  if (files.some((file) => file !== undefined && fileExists(file))) return undefined;
 
   const region = regionKey || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region || !REGION_NAME.test(region)) return undefined;
@@ -96,17 +98,29 @@ export function plainHttpWarning(endpoint: string | undefined): string | undefin
   return `warning: ${url.origin} is plain http to another host: secret values would cross the network unencrypted (use https)`;
 }
 
-/** The home directory as the SDK finds it (its getHomeDir). */
-function homeDirectory(env: RouteOptions['env']): string {
+/**
+ * The home directory as the SDK finds it (its getHomeDir), or undefined where there is none: no HOME and a uid with
+ * no passwd entry, as in a FROM-scratch image or under an arbitrary uid, where os.homedir() throws.
+ */
+function homeDirectory(env: RouteOptions['env']): string | undefined {
   if (env.HOME) return env.HOME;
   if (env.USERPROFILE) return env.USERPROFILE;
   if (env.HOMEPATH) return `${env.HOMEDRIVE ?? `C:${sep}`}${env.HOMEPATH}`;
-  return homedir();
+  try {
+    return homedir();
+  } catch {
+    return undefined;
+  }
 }
 
-/** The SDK reads `~/...` in AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE as under the home directory. */
-function inHome(path: string, home: string): string {
-  return path.startsWith('~/') ? join(home, path.slice(2)) : path;
+/**
+ * An AWS file where the SDK would look for it: the variable's path, else ~/.aws/NAME; the SDK reads `~/...` as under
+ * the home directory. Undefined when the path is under a home that does not exist: no file can be there.
+ */
+function awsFile(configured: string | undefined, name: string, home: string | undefined): string | undefined {
+  const path = configured || `~/.aws/${name}`;
+  if (!path.startsWith('~/')) return path;
+  return home === undefined ? undefined : join(home, path.slice(2));
 }
 
 /**

@@ -2,14 +2,17 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { bundledPackages, thirdPartyLicenses } from './bundled-packages.ts';
+import { cycloneDx } from './sbom.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = join(ROOT, 'dist');
 const LICENSES_FILE = join(DIST, 'THIRD-PARTY-LICENSES.txt');
+const SBOM_FILE = join(DIST, 'sbom.cdx.json');
 /** Read back by bin/withsecrets.js, which takes a bundle's cache only when it was made for that build. */
 const BUILD_MARK = '\n//# withsecrets-build=';
 /** The bundles, by the name bin/withsecrets.js loads them by (dist/NAME.cjs, dist/NAME.cache). */
@@ -108,7 +111,9 @@ async function main(): Promise<void> {
     throw new Error(`the CLI's bundle holds code the direct route never runs: ${dragged}`);
   writeBundle('withsecrets', cli.outputFiles);
   writeBundle('aws-sdk', sdk.outputFiles);
-  writeFileSync(LICENSES_FILE, thirdPartyLicenses([cli.metafile, sdk.metafile]));
+  const packages = bundledPackages(ROOT, [cli.metafile, sdk.metafile]);
+  writeFileSync(LICENSES_FILE, thirdPartyLicenses(packages));
+  writeFileSync(SBOM_FILE, cycloneDx(readManifest(), packages));
   makeCodeCaches();
 }
 
@@ -136,31 +141,8 @@ function requireBuiltins(code: string): string {
   return rewritten;
 }
 
-/** The licence of every package in either bundle: they ship its code, so they ship its notices. */
-function thirdPartyLicenses(metafiles: readonly Metafile[]): string {
-  const packages = new Set<string>();
-  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match?.[1] !== undefined) packages.add(match[1]);
-  }
-  // Packages under one licence text (the SDK's many Apache-2.0 packages) share one section.
-  const byText = new Map<string, string[]>();
-  for (const path of [...packages].sort()) {
-    const manifest = JSON.parse(readFileSync(join(ROOT, path, 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-      license?: string;
-    };
-    const files = readdirSync(join(ROOT, path)).filter((file) => /^(licen[cs]e|notice)/i.test(file));
-    const text = files.map((file) => readFileSync(join(ROOT, path, file), 'utf8').trim()).join('\n\n');
-    const names = byText.get(text) ?? [];
-    names.push(`${manifest.name}@${manifest.version} (${manifest.license ?? 'see its package'})`);
-    byText.set(text, names);
-  }
-  const sections = [...byText].map(
-    ([text, names]) => `${names.join('\n')}\n\n${text || '(no licence file)'}\n`,
-  );
-  return `dist/withsecrets.cjs and dist/aws-sdk.cjs contain code from these packages.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
+function readManifest(): { name: string; version: string } {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 }
 
 /** Runs src/build/code-cache.cjs in a plain node: V8 takes a cache only under the flags it was made with. */

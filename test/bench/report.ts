@@ -9,6 +9,8 @@ export const LABELS = {
   manyPrefix: 'withsecrets, 200 secrets by prefix',
   manyNamed: 'withsecrets, 200 secrets named',
   oneViaSdk: 'withsecrets, 1 secret, through the SDK (env AWS_CONFIG_FILE=empty file)',
+  exeOne: 'withsecrets single executable, 1 secret',
+  exeManyPrefix: 'withsecrets single executable, 200 secrets by prefix',
   dotenvxOne: 'dotenvx run, 1 variable',
   dotenvxMany: 'dotenvx run, 200 variables',
   dotenvOne: 'dotenv-cli, 1 variable',

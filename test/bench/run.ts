@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { singleExecutable } from '../e2e/single-executable.ts';
 import { measureEmulatorLatency } from './emulator-latency.ts';
 import { formatMasking, LABELS, resultTable, type SettingResult, targetTable } from './report.ts';
 import { findRssMethod } from './rss.ts';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
         label: LABELS.oneViaSdk,
         argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('-s', ONE)],
       },
+      ...executableCommands(),
       ...(plan.before === undefined ? [] : beforeCommands(plan.before, sdkConfig)),
       { label: LABELS.dotenvxOne, argv: [node, dotenvx, 'run', '-f', workspace.envOne, '--', 'true'] },
       { label: LABELS.dotenvxMany, argv: [node, dotenvx, 'run', '-f', workspace.envMany, '--', 'true'] },
@@ -164,6 +166,19 @@ async function main(): Promise<void> {
     await emulator.stop();
     workspace.remove();
   }
+}
+
+/** The single executable (`npm run build:exe`'s file for this machine, from the same dist/) beside the npm bin. */
+function executableCommands(): BenchCommand[] {
+  const exe = singleExecutable();
+  if ('unavailable' in exe) {
+    process.stderr.write(`bench: no single executable rows: ${exe.unavailable}\n`);
+    return [];
+  }
+  return [
+    { label: LABELS.exeOne, argv: [exe.path, '-s', ONE, '--', 'true'] },
+    { label: LABELS.exeManyPrefix, argv: [exe.path, '-s', `${MANY_PREFIX}*`, '--', 'true'] },
+  ];
 }
 
 /** The earlier checkout's runs of one secret, direct and through the SDK, against the same emulator. */

@@ -1,7 +1,15 @@
 // withsecrets as users get it: packed by npm, installed globally or into a project, run from another directory.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -80,11 +88,14 @@ describe('the npm package', () => {
       'bin/withsecrets.js',
       'dist/withsecrets.cjs',
       'dist/aws-sdk.cjs',
+      'dist/THIRD-PARTY-LICENSES.txt',
+      'dist/sbom.cdx.json',
       'package.json',
     ])
       assert.ok(files.includes(needed), `the package holds ${needed}: ${files.join(', ')}`);
+    // Nor the single executables that `npm run build:exe` leaves in dist/: 100 MB each.
     assert.deepEqual(
-      files.filter((file) => /^(src|test|examples|docs|node_modules)\//.test(file)),
+      files.filter((file) => /^(src|test|examples|docs|node_modules)\/|^dist\/withsecrets-/.test(file)),
       [],
     );
   });
@@ -93,7 +104,7 @@ describe('the npm package', () => {
     await emulator.close();
   });
 
-  /** Runs an npm install; skips the test when npm cannot get the dependencies for environmental reasons. */
+  /** Runs an npm install; skips the test when npm cannot reach the registry or its cache, for environmental reasons. */
   async function install(t: TestContext, args: readonly string[], cwd: string): Promise<boolean> {
     if (unavailable !== undefined || tarball === undefined) {
       t.skip(unavailable);
@@ -127,9 +138,11 @@ describe('the npm package', () => {
     };
   }
 
-  it('npm install -g: the withsecrets on PATH works from any directory, its dependencies included', async (t) => {
+  it('npm install -g: the withsecrets on PATH works from any directory, on both routes, with nothing installed beside it', async (t) => {
     const prefix = join(scratch, 'global');
     if (!(await install(t, ['--global', '--prefix', prefix], elsewhere))) return;
+    assert.deepEqual(readdirSync(join(prefix, 'lib', 'node_modules')), ['withsecrets']);
+    assert.ok(!existsSync(join(prefix, 'lib', 'node_modules', 'withsecrets', 'node_modules')));
     const bin = join(prefix, 'bin', 'withsecrets');
     const env = { ...userEnv(), PATH: `${join(prefix, 'bin')}${delimiter}${userEnv().PATH}` };
 
@@ -163,6 +176,11 @@ describe('the npm package', () => {
     mkdirSync(join(project, 'sub'), { recursive: true });
     writeFileSync(join(project, 'package.json'), '{ "name": "uses-withsecrets", "private": true }\n');
     if (!(await install(t, [], project))) return;
+    // dist/ bundles every package withsecrets runs: installing it installs it alone (the SBOM names what is inside).
+    assert.deepEqual(
+      readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.')),
+      ['withsecrets'],
+    );
     const args = ['withsecrets', '--no-mask', '-s', 'NPM_TOKEN=ci/npm', '--', NODE, ...SHOW];
 
     const viaNpx = await run(['npx', '--no-install', ...args], { cwd: join(project, 'sub'), env: userEnv() });
