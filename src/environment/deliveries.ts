@@ -22,16 +22,17 @@ export interface DeliveredFile extends DeliveredValue {
 }
 
 /**
- * The one value `secret` (or its `key`) holds. A whole secret is its SecretString or SecretBinary as it is (a JSON
+ * The one value `secret` (or its `key`) holds; `label` is the secret as the user wrote it, without #KEY. A whole secret is its SecretString or SecretBinary as it is (a JSON
  * secret stays one JSON text, as a service-account key file must); a key's value is its text, as --secret gives
  * it. A key whose value is an object would be many values: refused.
  */
 export function deliveredValue(
   secret: FetchedSecret,
   key: string | undefined,
-  source: string,
+  label: string,
 ): DeliveredValue {
-  const subject = `secret ${JSON.stringify(source)}`;
+  const subject = `secret ${JSON.stringify(label)}`;
+  const source = key === undefined ? label : `${label}#${key}`;
   if (key === undefined) {
     if (secret.secretString !== undefined) return textValue(secret.secretString, source);
     if (secret.secretBinary !== undefined) return binaryValue(secret.secretBinary, source);
@@ -39,9 +40,13 @@ export function deliveredValue(
   }
   const selected = findKey(secret, key, subject);
   if (selected.kind === 'object') {
-    throw new WithsecretsError('BAD_VALUE', `${subject} is a JSON object, which is many values, not one`, {
-      hint: `select one of its keys, as in ${source}.KEY, or drop #${key} to deliver the whole secret`,
-    });
+    throw new WithsecretsError(
+      'BAD_VALUE',
+      `${subject} key ${JSON.stringify(key)} is a JSON object, which is many values, not one`,
+      {
+        hint: `select one of its keys, as in ${source}.KEY, or drop #${key} to deliver the whole secret`,
+      },
+    );
   }
   return textValue(textOf(selected).value, source);
 }

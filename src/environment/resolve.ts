@@ -76,8 +76,7 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return undefined;
     used.add(secret);
-    const source = idWithVersion(ref) + (ref.key === undefined ? '' : `#${ref.key}`);
-    return collect(() => deliveredValue(secret, ref.key, source));
+    return collect(() => deliveredValue(secret, ref.key, idWithVersion(ref)));
   };
   const files = selection.files.flatMap((file): DeliveredFile[] => {
     const value = deliver(file.ref);

@@ -364,7 +364,10 @@ describe('--file', { skip: !shmIsTmpfs && '/dev/shm is not a tmpfs here' }, () =
   it('refuses a key whose value is a JSON object, naming it, and leaves nothing', async () => {
     const result = await runBin(['--file-dir', place, '--file', 'N=files/app#nested', '--', 'true'], env);
     assert.equal(result.status, 125);
-    assert.match(result.stderr, /^withsecrets: \[BAD_VALUE\] secret "files\/app#nested" is a JSON object/);
+    assert.match(
+      result.stderr,
+      /^withsecrets: \[BAD_VALUE\] secret "files\/app" key "nested" is a JSON object/,
+    );
     assert.deepEqual(runDirectories(), []);
   });
 });
