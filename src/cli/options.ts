@@ -27,8 +27,6 @@ export const OPTIONS = {
   },
   stdin: {
     type: 'string',
-    array: true,
-    nargs: 1,
     describe: "write one value, ID[#KEY], to the command's standard input through a pipe",
   },
   prefix: { type: 'string', describe: 'put P in front of every variable a --secret yields' },

@@ -199,6 +199,28 @@ describe('--file', { skip: !shmIsTmpfs && '/dev/shm is not a tmpfs here' }, () =
       assert.deepEqual(runDirectories(), []);
     });
 
+    it('after SIGTERM while the values are being fetched: withsecrets dies of it, and the directory is gone', async (t) => {
+      const own = await emulatorWith({ 'files/app': JSON.stringify({ token: TOKEN }) });
+      t.after(() => own.close());
+      own.inject({ fault: 'hang', times: 10 });
+      const wrapper = startWrapper(['--file-dir', place, '--file', 'T=files/app#token', '--', 'true'], {
+        env: awsEnv(own),
+      });
+      try {
+        // The place is chosen and the directory made before the fetch: once the call is in, it exists.
+        await waitUntil(
+          () => own.count() > 0 && runDirectories().length === 1,
+          'the run directory and the call',
+        );
+        process.kill(wrapper.pid, 'SIGTERM');
+        const finished = await ended(wrapper);
+        assert.equal(finished.signal, 'SIGTERM', finished.stderr);
+        assert.deepEqual(runDirectories(), []);
+      } finally {
+        wrapper.kill();
+      }
+    });
+
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`after ${signal} to withsecrets, which the command gets and answers while its file is still there`, async () => {
         const wrapper = startWrapper(
