@@ -9,7 +9,7 @@ import { findKey, textOf } from './variables.ts';
 export interface DeliveredValue {
   /** What is written, exactly: a SecretString as UTF-8, a SecretBinary as its bytes, a key's value as text. */
   readonly bytes: Uint8Array;
-  /** The texts to mask in the child's output: the value as text, or the base64 of bytes that are no text. */
+  /** The texts to mask in the child's output: the value as text, or the base64 of bytes that are no text; none for a JSON number or boolean. */
   readonly maskTexts: readonly string[];
   /** Where it came from (`ci/gcp-sa`, `ci/registry#password`), for --dry-run and messages; never a value. */
   readonly source: string;
@@ -48,7 +48,9 @@ export function deliveredValue(
       },
     );
   }
-  return textValue(textOf(selected).value, source);
+  const { value, secret: isSecret } = textOf(selected);
+  // A JSON number or boolean is not masked as a --secret value is not: a port must not blank out a log.
+  return isSecret ? textValue(value, source) : { ...textValue(value, source), maskTexts: [] };
 }
 
 /** The sources of the deliveries whose bytes differ between two rounds (a rotation the environment cannot show). */

@@ -39,6 +39,13 @@ describe('deliveredValue', () => {
     assert.equal(Buffer.from(deliveredValue(json, 'nested.token', 'x').bytes).toString(), 't');
   });
 
+  it('masks a key that is a string, and not one that is a number or a boolean, as --secret does', () => {
+    const json = secret('{"password":"FAKE-p","port":5432,"tls":true}');
+    assert.deepEqual(deliveredValue(json, 'password', 'x').maskTexts, ['FAKE-p']);
+    assert.deepEqual(deliveredValue(json, 'port', 'x').maskTexts, []);
+    assert.deepEqual(deliveredValue(json, 'tls', 'x').maskTexts, []);
+  });
+
   it('refuses a key whose value is an object (many values), naming the secret and the key', () => {
     const json = secret('{"nested":{"token":"t"}}');
     assert.throws(
