@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'AWS_ERROR'
+  | 'FILE_DIR'
+  | 'FILE_WRITE'
   | 'COMMAND_NOT_FOUND'
   | 'COMMAND_NOT_EXECUTABLE'
   | 'INTERNAL';

@@ -9,12 +9,16 @@ import { versionText } from './cli/version.ts';
 import { buildChildEnvironment } from './environment/merge.ts';
 import { resolveVariables } from './environment/resolve.ts';
 import type { Round } from './environment/round.ts';
+import type { InjectedVariable } from './environment/variables.ts';
 import { exitStatusFor, toWithsecretsErrors } from './errors.ts';
+import { FileStore } from './files/file-store.ts';
+import { chooseFilePlace } from './files/memory-place.ts';
 import { prepareChildOutput, wireChildOutput } from './mask/child-output.ts';
 import { RunMask } from './mask/run-mask.ts';
 import { type ChildExit, exitLike, flushStdio } from './process/exit.ts';
 import { SignalRouter } from './process/signal-router.ts';
 import { FATAL_TO_WITHSECRETS } from './process/signals.ts';
+import { childInput } from './process/stdin-pipe.ts';
 import { type ChildLaunch, Supervisor } from './process/supervise.ts';
 import { watchForChanges } from './process/watch.ts';
 import { needsAws, planFetch, type Selection, selectSecrets } from './references/select.ts';
@@ -27,10 +31,11 @@ export interface Io {
   readonly stderr: { write(text: string): unknown };
 }
 
-/** What main() must stop if the run fails: the child, and the rotation that could start another. */
+/** What main() must stop or remove when the run ends: the child, the rotation that could start another, the files. */
 interface RunState {
   supervisor?: Supervisor;
   watcher?: { stop(): void };
+  files?: FileStore;
 }
 
 /** Runs withsecrets and ends the process like its child (the bin's only call). */
@@ -69,6 +74,8 @@ export async function main(argv: readonly string[], io: Io): Promise<ChildExit> 
     await run.supervisor?.terminate();
     return { status: Math.max(...errors.map((error) => exitStatusFor(error.code))) };
   } finally {
+    // Every way out of a run passes here, after the child is gone: its files go with it.
+    run.files?.remove();
     failure.release();
   }
 }
@@ -94,14 +101,25 @@ async function pipeline(
   const invocation = parsed.invocation;
   const selection = selectSecrets(invocation, io.env);
   const fetches = needsAws(selection);
+  // Checked before the fetch: a run with nowhere safe to put its files fetches nothing. --dry-run makes no file.
+  if (selection.files.length > 0) {
+    if (invocation.dryRun) chooseFilePlace(invocation, io.env);
+    else run.files = FileStore.open(invocation, io.env);
+  }
+  const files = run.files;
   // The output's pipes need no secret: the process that makes them starts first and runs while the fetch is in
   // flight, so that they are ready when the values come back.
   let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   const fetcher = fetches ? await createFetcher(invocation, io.env, reporter) : undefined;
-  const fetchAll = (abort: AbortSignal) =>
-    withDeadline(invocation.fetchTimeoutMs, abort, (bounded) =>
-      fetchRound(selection, invocation, io.env, fetcher, bounded),
+  const filePath = (fileName: string) => files?.pathOf(fileName) ?? '';
+  // Each round's files are written before anything acts on the round: a rotation replaces them before the restart.
+  const fetchAll = async (abort: AbortSignal) => {
+    const round = await withDeadline(invocation.fetchTimeoutMs, abort, (bounded) =>
+      fetchRound(selection, invocation, io.env, fetcher, bounded, filePath),
     );
+    files?.write(round.resolved.files);
+    return round;
+  };
   let first: Round;
   try {
     first = await fetchAll(signals.abortSignal);
@@ -115,7 +133,13 @@ async function pipeline(
   const launch = async (round: Round): Promise<ChildLaunch> => {
     const output = earlyOutput ?? (mask.compiled.isEmpty ? undefined : prepareChildOutput(invocation));
     earlyOutput = undefined;
-    return { env: round.env, output: wireChildOutput(mask, await output) };
+    const stdin = round.resolved.stdin;
+    const input = stdin === undefined ? undefined : childInput(stdin.bytes);
+    return {
+      env: round.env,
+      output: wireChildOutput(mask, await output),
+      ...(input === undefined ? {} : { input }),
+    };
   };
   // The listing is built from names only, so it needs no mask (src/report.ts).
   if (invocation.dryRun) return listVariables(first, reporter);
@@ -200,13 +224,23 @@ async function fetchRound(
   env: Io['env'],
   fetcher: SecretsFetcher | undefined,
   abort: AbortSignal,
+  filePath: (fileName: string) => string,
 ): Promise<Round> {
   const fetched =
     fetcher === undefined
       ? { secrets: new Map(), matches: new Map(), failures: new Map(), errors: [] }
       : await fetcher.fetch(planFetch(selection), abort);
   const resolved = resolveVariables(selection, fetched);
-  const built = buildChildEnvironment(env, resolved.references, resolved.injected, {
+  // A --file variable holds its file's path; it takes the place of a --secret of that name, after them all.
+  const fileVariables = resolved.files.map(
+    (file): InjectedVariable => ({
+      name: file.variable,
+      value: filePath(file.fileName),
+      secret: false,
+      source: `file of ${file.source}`,
+    }),
+  );
+  const built = buildChildEnvironment(env, resolved.references, [...resolved.injected, ...fileVariables], {
     override: invocation.override,
   });
   return { env: built.env, resolved, applied: built.applied, kept: built.kept, fetched };
@@ -217,5 +251,7 @@ function listVariables(round: Round, reporter: Reporter): ChildExit {
   for (const variable of round.kept) {
     reporter.listing(`${variable.name} <- inherited (--no-override kept it over ${variable.source})`);
   }
+  if (round.resolved.stdin !== undefined)
+    reporter.listing(`standard input <- ${round.resolved.stdin.source}`);
   return { status: 0 };
 }

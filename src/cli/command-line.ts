@@ -16,6 +16,14 @@ export type MaskMode = 'auto' | 'always' | 'never';
 
 export interface Invocation {
   readonly secrets: readonly string[];
+  /** --file VAR[.EXT]=REF, as given: each value goes to a memory-backed file whose path VAR holds. */
+  readonly files: readonly string[];
+  /** --file-dir: where the files go; undefined tries XDG_RUNTIME_DIR, /dev/shm, /run/user/UID. */
+  readonly fileDir?: string;
+  /** --file-on-disk: the user accepts a --file-dir that is not memory-backed. */
+  readonly fileOnDisk: boolean;
+  /** --stdin REF, as given: the one value written to the command's standard input. */
+  readonly stdin?: string;
   readonly prefix?: string;
   readonly nameCase: NameCase;
   readonly override: boolean;
@@ -126,9 +134,28 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     refuseAwsOptionsWithAgent(NOT_WITH_AGENT.filter((name) => asList(value(name)).length > 0));
   }
   const watch = asString(value('watch'));
+  const stdin = asList(value('stdin'));
+  if (stdin.length > 1) {
+    throw new WithsecretsError(
+      'USAGE',
+      `--stdin was given ${stdin.length} times; a command has one standard input`,
+      {
+        hint: 'keep one --stdin, and give the other values with --file or --secret',
+      },
+    );
+  }
+  const fileDir = asString(value('file-dir'));
+  const fileOnDisk = asBoolean(value('file-on-disk')) ?? false;
+  if (fileOnDisk && fileDir === undefined) {
+    throw new WithsecretsError('USAGE', '--file-on-disk applies only to a --file-dir', {
+      hint: 'name the directory that may be on disk, e.g. --file-dir /var/run/app --file-on-disk',
+    });
+  }
   const maskFlag = value('mask');
   const invocation: Invocation = {
     secrets: asList(value('secret')),
+    files: asList(value('file')),
+    fileOnDisk,
     fallbackRegions,
     nameCase,
     override: asBoolean(value('override')) ?? true,
@@ -144,6 +171,8 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     fetchTimeoutMs: parseDuration(asString(value('timeout')) ?? '60s', '--timeout', 1000),
     command,
     ...optional('prefix', prefix === '' ? undefined : prefix),
+    ...optional('fileDir', fileDir === '' ? undefined : fileDir),
+    ...optional('stdin', stdin[0]),
     ...optional('versionStage', versionStage),
     ...optional('versionId', versionId),
     ...optional('region', asString(value('region'))),

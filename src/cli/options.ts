@@ -11,6 +11,24 @@ export const OPTIONS = {
     nargs: 1,
     describe: 'secret to inject: [VAR=]ID[~STAGE|~id:VERSION][#KEY] or [VAR=]PREFIX* (repeatable)',
   },
+  file: {
+    type: 'string',
+    array: true,
+    nargs: 1,
+    describe: 'give VAR the path of a memory-backed file holding one value: VAR[.EXT]=ID[#KEY] (repeatable)',
+  },
+  'file-dir': {
+    type: 'string',
+    describe: 'where --file files go (default: XDG_RUNTIME_DIR, /dev/shm, /run/user/UID)',
+  },
+  'file-on-disk': {
+    type: 'boolean',
+    describe: 'accept a --file-dir that is not memory-backed (tmpfs, ramfs): the values then reach the disk',
+  },
+  stdin: {
+    type: 'string',
+    describe: "write one value, ID[#KEY], to the command's standard input through a pipe",
+  },
   prefix: { type: 'string', describe: 'put P in front of every variable a --secret yields' },
   'name-case': { type: 'string', describe: 'case of derived names (default: upper)' },
   override: {

@@ -5,6 +5,7 @@ import { type EnvReference, referencedBy } from '../references/env-refs.ts';
 import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
 import { idWithVersion, type SecretRef } from '../references/secret-refs.ts';
 import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
+import { type DeliveredFile, type DeliveredValue, deliveredValue } from './deliveries.ts';
 import { type InjectedVariable, valueForEnvReference, variablesFromSecret } from './variables.ts';
 
 const PER_SECRET_CODES = new Set<ErrorCode>([
@@ -20,6 +21,10 @@ export interface Resolved {
   readonly injected: readonly InjectedVariable[];
   /** Inherited variables whose reference was replaced by its value. */
   readonly references: readonly InjectedVariable[];
+  /** From --file, in the order given. */
+  readonly files: readonly DeliveredFile[];
+  /** From --stdin. */
+  readonly stdin?: DeliveredValue;
   /** The raw SecretString of every fetched secret, to be masked as a whole too. */
   readonly secretStrings: readonly string[];
 }
@@ -64,11 +69,36 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     used.add(secret);
     return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
   });
+  const deliver = (ref: SecretRef): DeliveredValue | undefined => {
+    const key = queryKey(refQuery(ref, selection));
+    const failure = fetched.failures.get(key);
+    if (failure !== undefined) errors.push(failure);
+    const secret = fetched.secrets.get(key);
+    if (secret === undefined) return undefined;
+    used.add(secret);
+    return collect(() => deliveredValue(secret, ref.key, idWithVersion(ref)));
+  };
+  const files = selection.files.flatMap((file): DeliveredFile[] => {
+    const value = deliver(file.ref);
+    return value === undefined ? [] : [{ ...value, variable: file.variable, fileName: file.fileName }];
+  });
+  const stdin = selection.stdin === undefined ? undefined : deliver(selection.stdin);
+  errors.push(...findDerivedClashes(injected, selection));
   throwIfAny(errors);
   const secretStrings = [...used].flatMap((secret) =>
     secret.secretString === undefined ? [] : [secret.secretString],
   );
-  return { injected, references, secretStrings };
+  return { injected, references, files, ...(stdin === undefined ? {} : { stdin }), secretStrings };
+}
+
+/** A --secret whose derived name is a --file variable: the variable could hold the value or the path, not both. */
+function findDerivedClashes(injected: readonly InjectedVariable[], selection: Selection): WithsecretsError[] {
+  return selection.files.flatMap((file) => {
+    const clash = injected.find((variable) => variable.name === file.variable);
+    if (clash === undefined) return [];
+    const message = `${file.variable} comes from --secret (${clash.source}) and from --file ${JSON.stringify(file.text)}`;
+    return [new WithsecretsError('INVALID_NAME', message, { hint: 'give each variable one source' })];
+  });
 }
 
 /** Errors about one secret also name the variable whose reference asked for it (not a call-wide failure). */

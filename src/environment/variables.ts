@@ -134,7 +134,7 @@ function collectLeaves(object: JsonObject, keys: readonly string[]): { keys: str
   );
 }
 
-function textOf(value: JsonValue): Value {
+export function textOf(value: JsonValue): Value {
   switch (value.kind) {
     case 'string':
       return { value: value.value, secret: true };
@@ -165,7 +165,7 @@ function wholeValue(secret: FetchedSecret, subject: string): string {
 }
 
 /** An exact top-level key wins (`a.b` as one key); else a dotted path through nested objects. */
-function findKey(secret: FetchedSecret, key: string, subject: string): JsonValue {
+export function findKey(secret: FetchedSecret, key: string, subject: string): JsonValue {
   const root = secret.secretString === undefined ? undefined : parseJsonObject(secret.secretString);
   if (root === undefined) {
     const what = secret.secretString === undefined ? 'binary' : 'not a JSON object';

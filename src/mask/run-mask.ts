@@ -5,14 +5,19 @@ import { type CompiledMask, compileMask, maskText } from './masker.ts';
 
 export type MaskOptions = Pick<Invocation, 'mask' | 'maskMinLength' | 'maskExclude'>;
 
-/** The values to mask: every injected secret value and every raw SecretString, less --mask-exclude. */
+/** The values to mask: every injected or delivered secret value and every raw SecretString, less --mask-exclude. */
 export function secretValuesOf(resolved: Resolved, options: MaskOptions): string[] {
   const variables = [...resolved.references, ...resolved.injected];
   const excluded = new Set(variables.filter((v) => options.maskExclude.includes(v.name)).map((v) => v.value));
   const values = variables
     .filter((v) => v.secret && !options.maskExclude.includes(v.name))
     .map((v) => v.value);
-  const whole = [...values, ...resolved.secretStrings.filter((text) => !excluded.has(text))];
+  // Values delivered as files or on stdin are secrets like any other: the child may print what it read.
+  const delivered = [
+    ...resolved.files.filter((file) => !options.maskExclude.includes(file.variable)),
+    ...(resolved.stdin === undefined ? [] : [resolved.stdin]),
+  ].flatMap((delivery) => delivery.maskTexts);
+  const whole = [...values, ...delivered, ...resolved.secretStrings.filter((text) => !excluded.has(text))];
   return [...new Set([...whole, ...whole.flatMap(arrayElementStrings)])];
 }
 

@@ -10,10 +10,13 @@ import {
   RUN_STOP_REQUESTS,
 } from './signals.ts';
 import { type RunningChild, startChild } from './spawn.ts';
+import { type ChildInput, stdioWithInput } from './stdin-pipe.ts';
 
 export interface ChildLaunch {
   readonly env: Readonly<Record<string, string>>;
   readonly output: ChildOutput;
+  /** --stdin: the pipe the value goes to; without it the child inherits withsecrets' standard input. */
+  readonly input?: ChildInput;
 }
 
 /**
@@ -61,7 +64,9 @@ export class Supervisor {
   }
 
   async start(launch: ChildLaunch): Promise<void> {
-    const child = await startChild(this.#command, launch.env, launch.output.stdio);
+    const stdio = stdioWithInput(launch.output.stdio, launch.input);
+    const child = await startChild(this.#command, launch.env, stdio);
+    launch.input?.deliver(child.process);
     launch.output.attach(child.process);
     this.#child = child;
     this.#output = launch.output;

@@ -1,5 +1,6 @@
 // Rotation: re-fetches on an interval and restarts, signals or ends the child when its environment would change.
 import type { Invocation } from '../cli/command-line.ts';
+import { changedDeliveries } from '../environment/deliveries.ts';
 import type { Round } from '../environment/round.ts';
 import { formatError, toWithsecretsErrors } from '../errors.ts';
 import type { RunMask } from '../mask/run-mask.ts';
@@ -120,6 +121,12 @@ function changedSources(before: Round, after: Round): string[] {
     const setters = [setterOf(name, before), setterOf(name, after)].filter((source) => source !== undefined);
     for (const source of setters.length === 0 ? [name] : setters) sources.add(source);
   }
+  // A --file or --stdin value changes what the child reads, not its environment (a file keeps its path).
+  const delivered = (round: Round) => [
+    ...round.resolved.files,
+    ...(round.resolved.stdin ? [round.resolved.stdin] : []),
+  ];
+  for (const source of changedDeliveries(delivered(before), delivered(after))) sources.add(source);
   return [...sources].sort();
 }
 

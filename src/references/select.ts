@@ -2,6 +2,7 @@
 
 import type { Invocation } from '../cli/command-line.ts';
 import { throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
+import { type FileRef, parseFileRef, parseStdinRef } from './delivery-refs.ts';
 import { type EnvReference, findEnvReferences } from './env-refs.ts';
 import type { FetchRequest, SecretQuery } from './fetch-request.ts';
 import { parseSecretRef, type SecretRef } from './secret-refs.ts';
@@ -9,6 +10,10 @@ import { parseSecretRef, type SecretRef } from './secret-refs.ts';
 export interface Selection {
   readonly refs: readonly SecretRef[];
   readonly envReferences: readonly EnvReference[];
+  /** --file: each value delivered as a file. */
+  readonly files: readonly FileRef[];
+  /** --stdin: the value written to the command's standard input. */
+  readonly stdin?: SecretRef;
   readonly version: Omit<SecretQuery, 'id'>;
   /** How the variables of this selection are named (--name-case, --prefix). */
   readonly naming: Pick<Invocation, 'nameCase' | 'prefix'>;
@@ -20,16 +25,24 @@ export function selectSecrets(
   env: Readonly<Record<string, string | undefined>>,
 ): Selection {
   const errors: WithsecretsError[] = [];
-  const refs: SecretRef[] = [];
-  for (const text of invocation.secrets) {
-    try {
-      const ref = parseSecretRef(text);
-      if (ref.wildcard && invocation.agentUrl !== undefined) errors.push(wildcardThroughAgent(text));
-      else refs.push(ref);
-    } catch (thrown) {
-      errors.push(...toWithsecretsErrors(thrown));
-    }
-  }
+  /** Parses each text, collecting the errors so that every bad reference is reported at once. */
+  const parseEach = <T>(texts: readonly string[], parse: (text: string) => T): T[] =>
+    texts.flatMap((text) => {
+      try {
+        return [parse(text)];
+      } catch (thrown) {
+        errors.push(...toWithsecretsErrors(thrown));
+        return [];
+      }
+    });
+  const refs = parseEach(invocation.secrets, (text) => {
+    const ref = parseSecretRef(text);
+    if (ref.wildcard && invocation.agentUrl !== undefined) throw wildcardThroughAgent(text);
+    return ref;
+  });
+  const files = parseEach(invocation.files, parseFileRef);
+  errors.push(...findFileVariableClashes(files, refs));
+  const [stdin] = parseEach(invocation.stdin === undefined ? [] : [invocation.stdin], parseStdinRef);
   let envReferences: Selection['envReferences'] = [];
   try {
     envReferences = invocation.resolveEnv
@@ -42,6 +55,8 @@ export function selectSecrets(
   return {
     refs,
     envReferences,
+    files,
+    ...(stdin === undefined ? {} : { stdin }),
     version: {
       ...(invocation.versionStage === undefined ? {} : { versionStage: invocation.versionStage }),
       ...(invocation.versionId === undefined ? {} : { versionId: invocation.versionId }),
@@ -63,13 +78,51 @@ function wildcardThroughAgent(text: string): WithsecretsError {
 }
 
 export function needsAws(selection: Selection): boolean {
-  return selection.refs.length > 0 || selection.envReferences.length > 0;
+  return (
+    selection.refs.length > 0 ||
+    selection.envReferences.length > 0 ||
+    selection.files.length > 0 ||
+    selection.stdin !== undefined
+  );
+}
+
+/**
+ * Two --file for one VAR, or a --file VAR that a --secret names too (`-s VAR=ID`): the variable could hold only
+ * one of them. A --secret that derives VAR from a name or a key is caught once the values are known (resolve.ts).
+ */
+function findFileVariableClashes(files: readonly FileRef[], refs: readonly SecretRef[]): WithsecretsError[] {
+  const errors: WithsecretsError[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.variable)) {
+      const message = `--file gives ${file.variable} twice; a variable holds one path`;
+      errors.push(new WithsecretsError('USAGE', message, { hint: `keep one --file ${file.variable}=...` }));
+    }
+    seen.add(file.variable);
+    const sharing = files.find(
+      (other) => other.variable !== file.variable && other.fileName === file.fileName,
+    );
+    if (sharing !== undefined && files.indexOf(sharing) < files.indexOf(file)) {
+      const message = `--file ${sharing.variable} and ${file.variable} would both be the file ${file.fileName}`;
+      errors.push(
+        new WithsecretsError('USAGE', message, { hint: 'give one of them an extension: VAR.EXT=REF' }),
+      );
+    }
+    const secret = refs.find((ref) => !ref.wildcard && ref.alias === file.variable);
+    if (secret !== undefined) {
+      const message = `${file.variable} is named by --secret ${JSON.stringify(secret.text)} and by --file ${JSON.stringify(file.text)}`;
+      errors.push(new WithsecretsError('USAGE', message, { hint: 'give each variable one source' }));
+    }
+  }
+  return errors;
 }
 
 export function planFetch(selection: Selection): FetchRequest {
   const queries = [
     ...selection.refs.filter((ref) => !ref.wildcard).map((ref) => refQuery(ref, selection)),
     ...selection.envReferences.map(envReferenceQuery),
+    ...selection.files.map((file) => refQuery(file.ref, selection)),
+    ...(selection.stdin === undefined ? [] : [refQuery(selection.stdin, selection)]),
   ];
   const prefixes = [...new Set(selection.refs.filter((ref) => ref.wildcard).map((ref) => ref.id))];
   return { queries, prefixes, prefixVersion: selection.version };

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
 import {
@@ -441,10 +441,21 @@ describe('nothing leaks', () => {
             `HYG_BINARY=${sha256(BINARY_VALUE)}`,
             `DB_PASSWORD=${sha256(PASSWORD)}`,
           ];
-          // The child prints nothing: every byte written in withsecrets' process is withsecrets' own.
+          // The child prints nothing: every byte written in withsecrets' process is withsecrets' own. A binary value
+          // goes to a --file and a plain one on --stdin: the two writes of a secret that withsecrets makes on purpose.
           const result = await runStraced(
             join(dir, 'trace'),
-            [...WITH_VALUES, '--', NODE, fixture('hygiene-expect.js'), ...expectations],
+            [
+              ...WITH_VALUES,
+              '--file',
+              'HYG_FILE=hyg/binary',
+              '--stdin',
+              'hyg/plain',
+              '--',
+              NODE,
+              fixture('hygiene-expect.js'),
+              ...expectations,
+            ],
             { ...awsEnv(emulator, route.env), ...REFERENCE },
           );
           assert.equal(result.status, 0, `the child did not get its secrets: ${result.stderr}`);
@@ -458,6 +469,30 @@ describe('nothing leaks', () => {
             others.some((file) => file.lines.some((line) => isExecOf(line, 'hygiene-expect.js'))),
             'the child was not found in the trace',
           );
+          /*
+           * The two intended writes of a secret, held narrowly: all the bytes written to one fd opened on a file in the
+           * run's memory-backed directory are exactly the --file value, and all those written to one end of a socket
+           * pair are exactly the --stdin value. Any other write to such an fd is searched like every write.
+           */
+          const delivered = (kind: (into: string) => boolean, value: Buffer) =>
+            own.flatMap((file) => {
+              const byFd = new Map<number, Buffer[]>();
+              for (const write of file.writes) {
+                if (write.into !== undefined && kind(write.into))
+                  byFd.set(write.fd, [...(byFd.get(write.fd) ?? []), write.data]);
+              }
+              return [...byFd]
+                .filter(([, chunks]) => Buffer.concat(chunks).equals(value))
+                .map(([fd]) => `${file.tid}:${fd}`);
+            });
+          // Written to a new file beside its name, then renamed to it (src/files/secret-file.ts).
+          const toFile = delivered((into) => /\/\.hyg_file\.[0-9a-f]{12}$/.test(into), BINARY);
+          const toStdin = delivered((into) => into === 'socketpair', Buffer.from(PLAIN));
+          assert.equal(toFile.length, 1, 'the --file value was not seen written, whole, to its file');
+          assert.equal(toStdin.length, 1, 'the --stdin value was not seen written, whole, to the pipe');
+          const exempt = new Set([...toFile, ...toStdin]);
+          for (const file of own)
+            file.writes = file.writes.filter((write) => !exempt.has(`${file.tid}:${write.fd}`));
           const ownWrites = own.flatMap((file) => file.writes);
           assert.ok(
             ownWrites.some((write) => write.data.includes('secretsmanager.GetSecretValue')),
@@ -509,9 +544,19 @@ describe('nothing leaks', () => {
           const isCoreDumpFilter = (open: TracedOpen) =>
             /^\/proc\/(?:self|\d+)\/coredump_filter$/.test(open.path) &&
             !/O_CREAT|O_TRUNC|O_APPEND/.test(open.flags);
+          // And the files of the run's --file directory: made new (O_EXCL), never through a link, in a directory
+          // that withsecrets made in the memory-backed place and removed again.
+          const madeDirectories = new Set(tree.flatMap((file) => file.made.map((node) => node.path)));
+          const removedPaths = new Set(tree.flatMap((file) => file.removed));
+          const isRunDirectoryFile = (open: TracedOpen) =>
+            RUN_DIRECTORY.test(dirname(open.path)) &&
+            madeDirectories.has(dirname(open.path)) &&
+            removedPaths.has(dirname(open.path)) &&
+            /O_EXCL/.test(open.flags) &&
+            /O_NOFOLLOW/.test(open.flags);
           const writableOpens = own
             .flatMap((file) => file.writableOpens)
-            .filter((open) => !isCoreDumpFilter(open));
+            .filter((open) => !isCoreDumpFilter(open) && !isRunDirectoryFile(open));
           t.diagnostic(`named pipes opened for writing: ${writableOpens.filter(isOwnPipe).length}`);
           assert.deepEqual(
             writableOpens.filter((open) => !isOwnPipe(open)).map((open) => `${open.path} ${open.flags}`),
@@ -692,6 +737,9 @@ const TRACED = [
   '?rmdir',
   '?unlink',
   'unlinkat',
+  // Where a write goes: the end of a --file write, and the socket pair of --stdin.
+  'close',
+  'socketpair',
 ].join(',');
 
 /** Undefined when strace can trace here; else why the strace test is skipped. */
@@ -719,14 +767,19 @@ function runStraced(prefix: string, args: readonly string[], env: Record<string,
 interface TracedWrite {
   readonly fd: number;
   readonly data: Buffer;
+  /** The file of a --file run directory the fd was opened on (until its close), or a socket pair's end. */
+  readonly into?: string;
 }
+
+/** A --file run directory in the memory-backed place the strace run uses (src/files/run-directory.ts). */
+const RUN_DIRECTORY = /^\/dev\/shm\/withsecrets-files-\d+-[A-Za-z0-9]{6}$/;
 
 interface TraceFile {
   readonly tid: number;
   /** The process (thread group) the thread belongs to. */
   tgid: number;
   readonly lines: readonly string[];
-  readonly writes: readonly TracedWrite[];
+  writes: readonly TracedWrite[];
   /** Writes whose data strace printed only in part. */
   readonly truncated: readonly string[];
   /** Each open that could write or create a file. */
@@ -761,10 +814,27 @@ function readTrace(dir: string): { root: number; files: TraceFile[] } {
     const writableOpens: TracedOpen[] = [];
     const made: { path: string; fifo: boolean }[] = [];
     const removed: string[] = [];
+    // What each fd of this thread is, from its open (or socketpair) to its close: an fd number is reused.
+    const fdInto = new Map<number, string>();
     for (const line of lines) {
+      const closed = /^close\((\d+)\)/.exec(line);
+      if (closed !== null) fdInto.delete(Number(closed[1]));
+      const pair = /^socketpair\(.*\[(\d+), (\d+)\]\) = 0$/.exec(line);
+      if (pair !== null) for (const fd of [pair[1], pair[2]]) fdInto.set(Number(fd), 'socketpair');
+      const openedFd = /^(?:open|openat|openat2)\(.* = (\d+)$/.exec(line);
+      const openedPath = decodeStrings(line)[0]?.toString();
+      if (openedFd !== null && openedPath !== undefined && RUN_DIRECTORY.test(dirname(openedPath))) {
+        fdInto.set(Number(openedFd[1]), openedPath);
+      }
       const write = /^(?:write|pwrite64|writev|pwritev2?)\((\d+),/.exec(line);
       if (write !== null) {
-        writes.push({ fd: Number(write[1]), data: Buffer.concat(decodeStrings(line)) });
+        const fd = Number(write[1]);
+        const into = fdInto.get(fd);
+        writes.push({
+          fd,
+          data: Buffer.concat(decodeStrings(line)),
+          ...(into === undefined ? {} : { into }),
+        });
         if (line.includes('"...') || line.includes(', ...]')) truncated.push(line.slice(0, 80));
       }
       const open = /^(open|openat|openat2|creat)\(/.exec(line);

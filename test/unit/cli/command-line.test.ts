@@ -34,6 +34,8 @@ describe('parseCommandLine', () => {
       { ...invocation, command: undefined },
       {
         secrets: [],
+        files: [],
+        fileOnDisk: false,
         fallbackRegions: [],
         nameCase: 'upper',
         override: true,

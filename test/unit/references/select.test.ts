@@ -120,3 +120,59 @@ describe('selectSecrets and planFetch', () => {
     assert.deepEqual(selectSecrets(await invocationOf(['-s', 'a']), {}).naming, { nameCase: 'upper' });
   });
 });
+
+describe('selectSecrets: --file and --stdin', () => {
+  it('asks for each file and the stdin value with the run version, and needs AWS for them alone', async () => {
+    const invocation = await invocationOf([
+      '--version-stage',
+      'AWSPREVIOUS',
+      '--file',
+      'K=a#k',
+      '--stdin',
+      'b',
+    ]);
+    const selection = selectSecrets(invocation, {});
+    assert.deepEqual(planFetch(selection).queries, [
+      { id: 'a', versionStage: 'AWSPREVIOUS' },
+      { id: 'b', versionStage: 'AWSPREVIOUS' },
+    ]);
+    assert.equal(needsAws(selectSecrets(await invocationOf(['--stdin', 'b']), {})), true);
+    assert.equal(needsAws(selectSecrets(await invocationOf(['--file', 'K=a']), {})), true);
+  });
+
+  it('refuses, all at once, a VAR from two --file, a VAR that a --secret names, and two VARs that share a file name', async () => {
+    const invocation = await invocationOf([
+      '-s',
+      'K=c',
+      '--file',
+      'K=a',
+      '--file',
+      'K=b',
+      '--file',
+      'KEY=d',
+      '--file',
+      'key=e',
+    ]);
+    assert.throws(
+      () => selectSecrets(invocation, {}),
+      (error: unknown) => {
+        assert.ok(error instanceof WithsecretsErrors);
+        assert.deepEqual(
+          error.errors.map((each) => each.message),
+          [
+            'K is named by --secret "K=c" and by --file "K=a"',
+            '--file gives K twice; a variable holds one path',
+            'K is named by --secret "K=c" and by --file "K=b"',
+            '--file KEY and key would both be the file key',
+          ],
+        );
+        return true;
+      },
+    );
+  });
+
+  it('lets a wildcard --secret prefix share its VAR with a --file: the wildcard never names VAR itself', async () => {
+    const selection = selectSecrets(await invocationOf(['-s', 'K=app/*', '--file', 'K=a']), {});
+    assert.equal(selection.files[0]?.variable, 'K');
+  });
+});
