@@ -1,15 +1,10 @@
 // The pipeline: options -> references -> fetch -> environment -> run; and the one place errors are caught.
 
-import { resolveAgentToken } from './aws/agent-token.ts';
 import { withDeadline } from './aws/deadline.ts';
-import type { SecretsFetcher } from './aws/fetch.ts';
-import { type Invocation, parseCommandLine } from './cli/command-line.ts';
+import { parseCommandLine } from './cli/command-line.ts';
 import { refuseExposingNodeSettings } from './cli/node-settings.ts';
 import { versionText } from './cli/version.ts';
-import { buildChildEnvironment } from './environment/merge.ts';
-import { resolveVariables } from './environment/resolve.ts';
 import type { Round } from './environment/round.ts';
-import type { InjectedVariable } from './environment/variables.ts';
 import { exitStatusFor, toWithsecretsErrors } from './errors.ts';
 import { FileStore } from './files/file-store.ts';
 import { chooseFilePlace } from './files/memory-place.ts';
@@ -21,8 +16,9 @@ import { FATAL_TO_WITHSECRETS } from './process/signals.ts';
 import { childInput } from './process/stdin-pipe.ts';
 import { type ChildLaunch, Supervisor } from './process/supervise.ts';
 import { watchForChanges } from './process/watch.ts';
-import { needsAws, planFetch, type Selection, selectSecrets } from './references/select.ts';
+import { needsAws, planFetch, selectSecrets } from './references/select.ts';
 import { createReporter, type Reporter } from './report.ts';
+import { createFetcher, fetchRound, watchRounds } from './rounds.ts';
 import { stackFrames, wantsStackFrames } from './stack-frames.ts';
 
 export interface Io {
@@ -154,15 +150,11 @@ async function pipeline(
     FATAL_TO_WITHSECRETS.includes(signal) ? supervisor.endBecauseOf(signal) : supervisor.relay(signal),
   );
   if (invocation.watchMs !== undefined && fetcher !== undefined) {
-    // A round asks DescribeSecret first and fetches values only when a version moved (src/aws/version-check.ts).
-    let last = first;
-    const refetch = async (abort: AbortSignal): Promise<Round> => {
-      const check = (bounded: AbortSignal) =>
-        fetcher.changedSince(planFetch(selection), last.fetched, bounded);
-      if (!(await withDeadline(invocation.fetchTimeoutMs, abort, check))) return last;
-      last = await fetchAll(abort);
-      return last;
-    };
+    const refetch = watchRounds(first, fetchAll, (abort, last) =>
+      withDeadline(invocation.fetchTimeoutMs, abort, (bounded) =>
+        fetcher.changedSince(planFetch(selection), last.fetched, bounded),
+      ),
+    );
     run.watcher = watchForChanges({ invocation, first, supervisor, reporter, launch, refetch, mask });
   }
   try {
@@ -192,58 +184,6 @@ function internalFailure(): { failed: Promise<never>; release(): void } {
       process.off('unhandledRejection', reject);
     },
   };
-}
-
-async function createFetcher(
-  invocation: Invocation,
-  env: Io['env'],
-  reporter: Reporter,
-): Promise<SecretsFetcher> {
-  // Loaded only when a run needs AWS: the SDK is most of withsecrets' start-up time.
-  const { SecretsFetcher } = await import('./aws/fetch.ts');
-  // The agent's token is looked for first, so that a run without one fails before any request.
-  const agentUrl = invocation.agentUrl;
-  const agent = agentUrl === undefined ? undefined : { url: agentUrl, token: resolveAgentToken(env) };
-  return new SecretsFetcher(
-    {
-      env,
-      ...(agent === undefined ? {} : { agent }),
-      fallbackRegions: invocation.fallbackRegions,
-      ...(invocation.region === undefined ? {} : { region: invocation.region }),
-      ...(invocation.profile === undefined ? {} : { profile: invocation.profile }),
-      ...(invocation.endpointUrl === undefined ? {} : { endpointUrl: invocation.endpointUrl }),
-    },
-    (line) => reporter.notice(line),
-  );
-}
-
-/** One fetch of everything selected, turned into the child's environment. */
-async function fetchRound(
-  selection: Selection,
-  invocation: Invocation,
-  env: Io['env'],
-  fetcher: SecretsFetcher | undefined,
-  abort: AbortSignal,
-  filePath: (fileName: string) => string,
-): Promise<Round> {
-  const fetched =
-    fetcher === undefined
-      ? { secrets: new Map(), matches: new Map(), failures: new Map(), errors: [] }
-      : await fetcher.fetch(planFetch(selection), abort);
-  const resolved = resolveVariables(selection, fetched);
-  // A --file variable holds its file's path; it takes the place of a --secret of that name, after them all.
-  const fileVariables = resolved.files.map(
-    (file): InjectedVariable => ({
-      name: file.variable,
-      value: filePath(file.fileName),
-      secret: false,
-      source: `file of ${file.source}`,
-    }),
-  );
-  const built = buildChildEnvironment(env, resolved.references, [...resolved.injected, ...fileVariables], {
-    override: invocation.override,
-  });
-  return { env: built.env, resolved, applied: built.applied, kept: built.kept, fetched };
 }
 
 function listVariables(round: Round, reporter: Reporter): ChildExit {
