@@ -91,6 +91,24 @@ describe('the executable alone in a root file system, as PID 1', { skip }, () =>
     assert.deepEqual([result.status, result.stdout, result.stderr], [0, `${TOKEN}\n`, '']);
   });
 
+  it('--file puts a value in a 0600 file on the tmpfs at /dev/shm (removal: files.test.ts)', async () => {
+    const result = await run([
+      '--no-mask',
+      '--file',
+      'DB_PASSWORD=app/db#password',
+      '--',
+      'sh',
+      '-c',
+      'cat "$DB_PASSWORD"; echo; echo "$DB_PASSWORD"; ls -ln "$DB_PASSWORD"',
+    ]);
+    assert.equal(result.stderr, '');
+    assert.equal(result.status, 0);
+    const [value, path, listing] = result.stdout.split('\n');
+    assert.equal(value, DB.password);
+    assert.match(path ?? '', /^\/dev\/shm\/[^/]+\/db_password$/);
+    assert.match(listing ?? '', /^-rw------- +1 0 +0 /);
+  });
+
   it('masks what the command prints', async () => {
     const result = await run(['-s', 'app/db', '--', 'sh', '-c', 'echo "password=$PASSWORD host=$HOST"']);
     assert.deepEqual([result.status, result.stdout, result.stderr], [0, 'password=*** host=***\n', '']);

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 /** Debian's busybox-static installs it here; the dynamically linked busybox would need libraries of its own. */
 const BUSYBOX_PLACES = ['/bin/busybox', '/usr/bin/busybox'];
 /** What the commands of the tests use: busybox's own applets, nothing of this machine's. */
-const APPLETS = ['sh', 'echo', 'env', 'sleep', 'kill', 'printf'];
+const APPLETS = ['sh', 'echo', 'env', 'sleep', 'kill', 'printf', 'cat', 'ls'];
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /** The shared libraries `ldd` lists for a binary, by absolute path (the vdso has none). */
@@ -57,17 +57,18 @@ export function makeMinimalRoot(executable: string, busybox: string): string {
   copyFileSync(busybox, join(root, 'bin/busybox'));
   chmodSync(join(root, 'bin/busybox'), 0o755);
   for (const applet of APPLETS) symlinkSync('busybox', join(root, 'bin', applet));
-  for (const dir of ['proc', 'dev', 'tmp']) mkdirSync(join(root, dir));
+  for (const dir of ['proc', 'dev', 'dev/shm', 'tmp']) mkdirSync(join(root, dir));
   writeFileSync(join(root, 'dev/null'), '');
   return root;
 }
 
 /**
  * The command that runs `args` as PID 1 of a new pid namespace, chrooted into `root`: a host shell in the new
- * namespaces mounts /proc and /dev/null, then execs chroot, which execs /withsecrets, so it keeps pid 1.
+ * namespaces mounts /proc, /dev/null and a tmpfs at /dev/shm (as Docker does), then execs chroot, which execs
+ * /withsecrets, so it keeps pid 1.
  */
 export function asPid1In(root: string, args: readonly string[]): string[] {
   const quoted = args.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
-  const script = `mount -t proc proc "$1/proc" && mount --bind /dev/null "$1/dev/null" && c=$(command -v chroot) && PATH=/bin exec "$c" "$1" /withsecrets ${quoted}`;
+  const script = `mount -t proc proc "$1/proc" && mount --bind /dev/null "$1/dev/null" && mount -t tmpfs -o mode=1777 tmpfs "$1/dev/shm" && c=$(command -v chroot) && PATH=/bin exec "$c" "$1" /withsecrets ${quoted}`;
   return ['unshare', '--pid', '--fork', '--mount', 'sh', '-c', script, 'sh', root];
 }
