@@ -281,13 +281,7 @@ describe('refuseExposingNodeSettings', () => {
       ['child_process', 'http', 'https', 'net', 'tls', 'http2'],
     );
     for (const [name, exposes] of EXPOSING_DEBUG_SECTIONS) {
-      for (const value of [
-        name,
-        name.toUpperCase(),
-        ` ${name} `,
-        `stream,${name}`,
-        `*${name.slice(1)}`,
-      ]) {
+      for (const value of [name, name.toUpperCase(), ` ${name} `, `stream,${name}`, `*${name.slice(1)}`]) {
         assert.throws(
           () => refuse({ NODE_DEBUG: value }),
           (error: Error & { code?: string; hint?: string }) =>
