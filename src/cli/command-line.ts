@@ -16,6 +16,8 @@ export type MaskMode = 'auto' | 'always' | 'never';
 
 export interface Invocation {
   readonly secrets: readonly string[];
+  /** --param: Parameter Store references, as given. */
+  readonly params: readonly string[];
   readonly prefix?: string;
   readonly nameCase: NameCase;
   readonly override: boolean;
@@ -127,6 +129,7 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
   const maskFlag = value('mask');
   const invocation: Invocation = {
     secrets: asList(value('secret')),
+    params: asList(value('param')),
     fallbackRegions,
     nameCase,
     override: asBoolean(value('override')) ?? true,

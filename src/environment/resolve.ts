@@ -2,9 +2,10 @@
 
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
 import { type EnvReference, referencedBy } from '../references/env-refs.ts';
-import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
+import { type FetchedSecret, type FetchResult, parameterKey, queryKey } from '../references/fetch-request.ts';
 import { idWithVersion, type SecretRef } from '../references/secret-refs.ts';
 import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
+import { jsonStringsOf, variablesFromParameters } from './parameter-variables.ts';
 import { type InjectedVariable, valueForEnvReference, variablesFromSecret } from './variables.ts';
 
 const PER_SECRET_CODES = new Set<ErrorCode>([
@@ -16,11 +17,11 @@ const PER_SECRET_CODES = new Set<ErrorCode>([
 ]);
 
 export interface Resolved {
-  /** From --secret, in the order given. */
+  /** From --secret, in the order given, then from --param, in the order given (a later one wins). */
   readonly injected: readonly InjectedVariable[];
   /** Inherited variables whose reference was replaced by its value. */
   readonly references: readonly InjectedVariable[];
-  /** The raw SecretString of every fetched secret, to be masked as a whole too. */
+  /** The raw SecretString of every fetched secret (and the value of every parameter), to be masked as a whole too. */
   readonly secretStrings: readonly string[];
 }
 
@@ -55,20 +56,24 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
       return collect(() => variablesFromSecret(secret, selectionOfRef, selection.naming)) ?? [];
     });
   });
+  const usedParameters = new Set<FetchedSecret>();
+  const fromParams =
+    collect(() => variablesFromParameters(selection.params, fetched, selection.naming, usedParameters)) ?? [];
   const references = selection.envReferences.flatMap((reference) => {
-    const key = queryKey(envReferenceQuery(reference));
+    const key = reference.parameter ? parameterKey(reference.id) : queryKey(envReferenceQuery(reference));
     const failure = fetched.failures.get(key);
     if (failure !== undefined) errors.push(namingTheReference(failure, reference));
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return [];
-    used.add(secret);
+    (reference.parameter ? usedParameters : used).add(secret);
     return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
   });
   throwIfAny(errors);
-  const secretStrings = [...used].flatMap((secret) =>
+  const secretStrings = [...used, ...usedParameters].flatMap((secret) =>
     secret.secretString === undefined ? [] : [secret.secretString],
   );
-  return { injected, references, secretStrings };
+  secretStrings.push(...[...usedParameters].flatMap(jsonStringsOf));
+  return { injected: [...injected, ...fromParams], references, secretStrings };
 }
 
 /** Errors about one secret also name the variable whose reference asked for it (not a call-wide failure). */

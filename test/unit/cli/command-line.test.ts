@@ -34,6 +34,7 @@ describe('parseCommandLine', () => {
       { ...invocation, command: undefined },
       {
         secrets: [],
+        params: [],
         fallbackRegions: [],
         nameCase: 'upper',
         override: true,
