@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Emulator } from '../emulator/emulator.ts';
-import { awsEnv, emulatorWith, fixture, NODE, printedEnv, ROUTES, runBin } from './harness.ts';
+import { awsEnv, emulatorWith, fixture, NODE, printedEnv, ROUTES, runBin, startBin } from './harness.ts';
 
 const PRINT_ENV = [NODE, fixture('print-env.js')];
 
@@ -278,5 +278,33 @@ describe('reading Parameter Store parameters', () => {
       /\[BAD_REFERENCE\] bad parameter reference "\/a\/b\*": '\*' may only end a path/,
     );
     assert.equal(emulator.calls.length, 0);
+  });
+
+  it("--watch sees a parameter's new version and restarts the command with it, printing no value", async (t) => {
+    emulator.putParameter('/watch/token', 'watch-old-0007');
+    const run = startBin(
+      [
+        '--watch',
+        '1s',
+        '--grace',
+        '1s',
+        '--no-mask',
+        '--param',
+        '/watch/token',
+        '--',
+        NODE,
+        fixture('watch-server.js'),
+        'TOKEN',
+      ],
+      awsEnv(emulator),
+    );
+    t.after(() => run.child.kill('SIGKILL'));
+    await run.waitForLine(/^READY \d+ TOKEN=watch-old-0007$/);
+    emulator.putParameter('/watch/token', 'watch-new-0008');
+    await run.waitForLine(/^READY \d+ TOKEN=watch-new-0008$/);
+    run.child.kill('SIGTERM');
+    const result = await run.finished;
+    assert.match(result.stderr, /^withsecrets: secrets changed \(\/watch\/token\): restarting the command$/m);
+    assert.doesNotMatch(result.stderr, /watch-old|watch-new/);
   });
 });
