@@ -9,6 +9,8 @@ export const LABELS = {
   manyPrefix: 'withsecrets, 200 secrets by prefix',
   manyNamed: 'withsecrets, 200 secrets named',
   oneViaSdk: 'withsecrets, 1 secret, through the SDK (env AWS_CONFIG_FILE=empty file)',
+  oneParameter: 'withsecrets, 1 parameter',
+  manyParameters: 'withsecrets, 200 parameters by path',
   dotenvxOne: 'dotenvx run, 1 variable',
   dotenvxMany: 'dotenvx run, 200 variables',
   dotenvOne: 'dotenv-cli, 1 variable',
