@@ -44,6 +44,23 @@ const STEPS: readonly Step[] = [
     expectedStatus: 0,
   },
   {
+    title:
+      'An SSM Parameter Store parameter, decrypted, beside a secret in the same run (named from its last level)',
+    args: [
+      '--no-mask',
+      '--param',
+      '/demo/app/api-url',
+      '-s',
+      'NPM_TOKEN=ci/npm#token',
+      '--',
+      'node',
+      'show-env.js',
+      'API_URL',
+      'NPM_TOKEN',
+    ],
+    expectedStatus: 0,
+  },
+  {
     title: 'Without --no-mask, output to a pipe, a file or a CI log is masked, encoded forms included',
     args: [
       ...['-s', 'NPM_TOKEN=ci/npm#token', '--', 'node', '-e'],
@@ -61,12 +78,15 @@ const STEPS: readonly Step[] = [
 async function main(): Promise<number> {
   const seed = readFileSync(join(__dirname, 'seed.json'), 'utf8');
   const emulator = await startEmulator({ seed });
+  // Parameter Store is served on the same port; one SecureString for the demo.
+  emulator.putParameter('/demo/app/api-url', 'https://api.example.internal/v1?key=FAKE-0000');
   const awsEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: emulator.region,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+    AWS_ENDPOINT_URL_SSM: emulator.url,
     // Only the emulator: never this machine's AWS config files or instance metadata.
     AWS_CONFIG_FILE: '/nonexistent',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',

@@ -1,11 +1,11 @@
-// Translates what the AWS SDK throws into withsecrets errors that name the secret and say what to do.
+// Translates what the AWS SDK throws into withsecrets errors that name the secret or parameter and say what to do.
 import { WithsecretsError } from '../errors.ts';
 
 export interface ErrorContext {
-  /** The secret id as the user wrote it, when the failure concerns one secret. */
+  /** The secret id (or parameter name) as the user wrote it, when the failure concerns one. */
   readonly secretId?: string;
   readonly region: string;
-  /** The API action, for access-denied hints, e.g. `secretsmanager:GetSecretValue`. */
+  /** The API action, for access-denied hints, e.g. `secretsmanager:GetSecretValue`; `ssm:` ones are Parameter Store's. */
   readonly action: string;
   readonly endpoint?: string;
 }
@@ -52,6 +52,7 @@ export function isRegionalOutage(thrown: unknown): boolean {
     error.$fault === 'server' ||
     (typeof status === 'number' && status >= 500) ||
     error.name === 'InternalServiceError' ||
+    error.name === 'InternalServerError' ||
     error.name === 'ServiceUnavailable'
   );
 }
@@ -70,11 +71,31 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
   const code = typeof error.code === 'string' ? error.code : '';
   // AWS's own messages never hold secret values; anything else is reduced to its name.
   const awsMessage = typeof error.message === 'string' ? (error.message.split('\n')[0] ?? '') : '';
-  const secret = context.secretId === undefined ? 'secrets' : `secret "${context.secretId}"`;
-  const where = context.endpoint === undefined ? `Secrets Manager in ${context.region}` : context.endpoint;
+  const ssm = context.action.startsWith('ssm:');
+  const noun = ssm ? 'parameter' : 'secret';
+  const service = ssm ? 'Parameter Store' : 'Secrets Manager';
+  const secret = context.secretId === undefined ? `${noun}s` : `${noun} "${context.secretId}"`;
+  const where = context.endpoint === undefined ? `${service} in ${context.region}` : context.endpoint;
   const options = { cause: thrown };
 
   switch (name) {
+    case 'ParameterNotFound':
+    case 'ParameterVersionNotFound':
+      return new WithsecretsError('SECRET_NOT_FOUND', `${secret} not found in ${context.region}`, {
+        ...options,
+        hint: /:[^/]*$/.test(context.secretId ?? '')
+          ? 'check the name, its :VERSION or :LABEL, and the region (aws ssm get-parameter-history)'
+          : 'check the name (case-sensitive; a hierarchical one starts with /) and the region (--region, or the ARN)',
+      });
+    case 'InvalidKeyId':
+      return new WithsecretsError(
+        'DECRYPTION_FAILED',
+        `${secret} cannot be decrypted: its KMS key is not usable`,
+        {
+          ...options,
+          hint: 'check the parameter’s KMS key (enabled, in this region) and kms:Decrypt on it',
+        },
+      );
     case 'ResourceNotFoundException':
       // AWS says "can't find the specified secret value for staging label: X" when only the version is missing.
       if (/secret value for/i.test(awsMessage)) {
@@ -92,12 +113,25 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
         hint: 'check the name and the region (--region, or use the full ARN)',
       });
     case 'AccessDeniedException':
+      // Parameter Store relays KMS's own denial of a SecureString's key: "... kms:Decrypt ... (Service: AWSKMS; ...)".
+      if (ssm && /kms:|AWSKMS/i.test(awsMessage)) {
+        return new WithsecretsError(
+          'DECRYPTION_FAILED',
+          `${secret} cannot be decrypted: kms:Decrypt was denied`,
+          {
+            ...options,
+            hint: 'allow kms:Decrypt on the parameter’s KMS key for this identity',
+          },
+        );
+      }
       return new WithsecretsError('ACCESS_DENIED', `access denied to ${secret} in ${context.region}`, {
         ...options,
         hint:
           context.action === 'secretsmanager:ListSecrets'
             ? 'allow secretsmanager:ListSecrets on Resource "*" for this identity (a wildcard lists names first)'
-            : `allow ${context.action} on it for this identity (and kms:Decrypt on its key)`,
+            : context.action === 'ssm:GetParametersByPath'
+              ? 'allow ssm:GetParametersByPath on the path for this identity (and kms:Decrypt on its keys)'
+              : `allow ${context.action} on it for this identity (and kms:Decrypt on its key)`,
       });
     case 'DecryptionFailure':
       return new WithsecretsError('DECRYPTION_FAILED', `${secret} cannot be decrypted with its KMS key`, {
@@ -113,14 +147,16 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
     case 'ValidationException':
       return new WithsecretsError('BAD_REFERENCE', `AWS rejected ${secret}: ${awsMessage}`, {
         ...options,
-        hint: 'check the secret id, --version-stage and --version-id',
+        hint: ssm
+          ? 'check the parameter name and its :VERSION or :LABEL'
+          : 'check the secret id, --version-stage and --version-id',
       });
     case 'ThrottlingException':
     case 'TooManyRequestsException':
     case 'LimitExceededException':
       return new WithsecretsError(
         'THROTTLED',
-        `Secrets Manager throttled the requests for ${secret} after retries`,
+        `${service} throttled the requests for ${secret} after retries`,
         {
           ...options,
           hint: 'retry later; for fleets that start at once, see docs/scale.md',
@@ -136,7 +172,7 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
       if (NETWORK_CODES.has(code)) break;
       return new WithsecretsError('TIMEOUT', `${where} did not answer in time for ${secret}`, {
         ...options,
-        hint: 'check the network path to Secrets Manager (proxy, VPC endpoint, --endpoint-url)',
+        hint: `check the network path to ${service} (proxy, VPC endpoint, --endpoint-url)`,
       });
   }
   if (CREDENTIAL_ERRORS.has(name)) {
@@ -160,18 +196,18 @@ export function fromAwsError(thrown: unknown, context: ErrorContext): Withsecret
   // A response that failed to parse carries a parser message that can quote the body: never print it.
   const isServiceError =
     typeof (error as { $fault?: unknown }).$fault === 'string' &&
-    /Exception$|Failure$|^InternalServiceError$|^ServiceUnavailable$/.test(name);
+    /Exception$|Failure$|^InternalServiceError$|^InternalServerError$|^ServiceUnavailable$/.test(name);
   const status = error.$metadata?.httpStatusCode;
   if (!isServiceError && typeof status === 'number' && status >= 300) {
     // Not an AWS error (a redirect, a proxy's or load balancer's page): the two clients name it differently.
     return new WithsecretsError(
       'AWS_ERROR',
-      `${context.action} failed for ${secret}: HTTP ${status}, not an answer of Secrets Manager`,
+      `${context.action} failed for ${secret}: HTTP ${status}, not an answer of AWS`,
       {
         ...options,
         hint:
           status < 400
-            ? 'Secrets Manager never redirects: check --endpoint-url and the proxy'
+            ? 'AWS never redirects: check --endpoint-url and the proxy'
             : 'a proxy or load balancer answered: check --endpoint-url and the proxy, or retry later',
       },
     );

@@ -1,19 +1,23 @@
-// The one entry to AWS: fetches what a run asked for, named secrets and wildcards at once, in parallel calls.
+// The one entry to AWS: fetches what a run asked for, secrets, wildcards, parameters and paths at once, in parallel calls.
 import { toWithsecretsErrors, type WithsecretsError } from '../errors.ts';
 import {
   type FetchedSecret,
   type FetchRequest,
   type FetchResult,
+  parameterKey,
+  pathKey,
   queryKey,
   type SecretQuery,
 } from '../references/fetch-request.ts';
 import { CallLimiter } from './call-limiter.ts';
 import { configuredEndpoint, plainHttpWarning } from './direct-route.ts';
 import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
+import { ParameterValues } from './parameter-values.ts';
 import { listByPrefix } from './prefix-listing.ts';
 import { type AwsOptions, RegionalClients } from './regional-clients.ts';
 import { isFailure, missingOutcome, type SecretOutcome } from './secret-outcomes.ts';
 import { SecretValues } from './secret-values.ts';
+import { SsmClients } from './ssm-clients.ts';
 import { VersionCheck } from './version-check.ts';
 
 /** However a fetch splits its work (names, wildcard pages, fallbacks), no more calls than this are out at once. */
@@ -24,6 +28,7 @@ export class SecretsFetcher {
   readonly #clients: RegionalClients;
   readonly #calls = new CallLimiter(MAX_CALLS_IN_FLIGHT);
   readonly #values: SecretValues;
+  readonly #parameters: ParameterValues;
   readonly #versions: VersionCheck;
   readonly #notice: (text: string) => void;
 
@@ -31,6 +36,8 @@ export class SecretsFetcher {
   constructor(options: AwsOptions, notice: (text: string) => void = () => {}) {
     this.#clients = new RegionalClients(options);
     this.#values = new SecretValues(this.#clients, this.#calls);
+    // Its clients (and the SSM client's code) are made only when a run asks for a parameter.
+    this.#parameters = new ParameterValues(new SsmClients(options), this.#calls);
     this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
     const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options));
@@ -39,6 +46,8 @@ export class SecretsFetcher {
 
   /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */
   changedSince(request: FetchRequest, last: FetchResult, abortSignal: AbortSignal): Promise<boolean> {
+    // Parameter Store has no value-free call to compare versions with: a run that reads parameters fetches each round.
+    if (request.parameters.length > 0 || request.parameterPaths.length > 0) return Promise.resolve(true);
     return this.#versions.changedSince(request, last, abortSignal);
   }
 
@@ -47,6 +56,14 @@ export class SecretsFetcher {
     const errors: WithsecretsError[] = [];
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
     const requested = new Set(unique.map(queryKey));
+    // Parameters are read while secrets are fetched and wildcards listed: the two services answer at the same time.
+    const parameters = settledLater(this.#parameters.fetch(request.parameters, abortSignal));
+    const paths = request.parameterPaths.map((path) =>
+      this.#parameters.listPath(path, abortSignal).then(
+        (found) => ({ path, found }),
+        (thrown: unknown) => ({ path, errors: toWithsecretsErrors(thrown) }),
+      ),
+    );
     // Named secrets are fetched while wildcards are listed, so a silent endpoint costs one timeout, not two.
     const fetching = [settledLater(this.#values.fetch(unique, abortSignal))];
     const matchQuery = (arn: string): SecretQuery => ({ id: arn, ...request.prefixVersion });
@@ -110,6 +127,14 @@ export class SecretsFetcher {
         else found.push(outcome);
       }
       matches.set(prefix, found);
+    }
+    for (const [name, outcome] of await parameters) {
+      if (isFailure(outcome)) failures.set(parameterKey(name), outcome.explain());
+      else secrets.set(parameterKey(name), outcome);
+    }
+    for (const listed of await Promise.all(paths)) {
+      if ('errors' in listed) errors.push(...listed.errors);
+      else matches.set(pathKey(listed.path), listed.found);
     }
     return { secrets, matches, failures, errors };
   }

@@ -43,6 +43,21 @@ export const CONNECT_ATTEMPT_TIMEOUT_MS = CONNECT_TIMEOUT_MS / 2;
 const MAX_ATTEMPTS = 3;
 const DEFAULT_REGION_KEY = '';
 
+/** What every SDK client of a run is built with (both services): the timeouts, attempts, region, profile, endpoint. */
+export function sdkClientSettings(options: AwsOptions, region: string | undefined) {
+  return {
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+    ...(region === undefined ? {} : { region }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
+  };
+}
+
 interface RegionalClient {
   readonly api: SecretsManagerApi;
   readonly region: Promise<string>;
@@ -127,15 +142,7 @@ export class RegionalClients {
       DescribeSecretCommand,
     } = loadSdk();
     const client = new SecretsManagerClient({
-      maxAttempts: MAX_ATTEMPTS,
-      requestHandler: {
-        connectionTimeout: CONNECT_TIMEOUT_MS,
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        throwOnRequestTimeout: true,
-      },
-      ...(region === undefined ? {} : { region }),
-      ...(this.#options.profile === undefined ? {} : { profile: this.#options.profile }),
-      ...(this.#options.endpointUrl === undefined ? {} : { endpoint: this.#options.endpointUrl }),
+      ...sdkClientSettings(this.#options, region),
       // Clients of other regions share the first one's credentials, so they are resolved once.
       ...(this.#sdkCredentials === undefined ? {} : { credentials: this.#sdkCredentials }),
     });

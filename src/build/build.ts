@@ -1,4 +1,4 @@
-// `npm run build`: two minified CommonJS bundles (the CLI, and the AWS SDK it loads only when needed), their V8 caches.
+// `npm run build`: three minified CommonJS bundles (the CLI, and the two AWS SDK clients it loads only when needed), their V8 caches.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,8 +16,16 @@ const SBOM_FILE = join(DIST, 'sbom.cdx.json');
 /** Read back by bin/withsecrets.js, which takes a bundle's cache only when it was made for that build. */
 const BUILD_MARK = '\n//# withsecrets-build=';
 /** The bundles, by the name bin/withsecrets.js loads them by (dist/NAME.cjs, dist/NAME.cache). */
-const BUNDLES = { withsecrets: 'src/main.ts', 'aws-sdk': 'src/build/sdk-entry.ts' } as const;
-const SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
+const BUNDLES = {
+  withsecrets: 'src/main.ts',
+  'aws-sdk': 'src/build/sdk-entry.ts',
+  'aws-ssm': 'src/build/ssm-entry.ts',
+} as const;
+/** Each SDK client package the CLI's bundle loads from a bundle of its own, by the bundle's name. */
+const SDK_PACKAGES = {
+  '@aws-sdk/client-secrets-manager': 'aws-sdk',
+  '@aws-sdk/client-ssm': 'aws-ssm',
+} as const satisfies Record<string, keyof typeof BUNDLES>;
 /** code-cache.cjs ends with this status when the SDK workloads did not load the SDK's bundle. */
 const SDK_NOT_LOADED = 3;
 
@@ -39,23 +47,26 @@ const COMMON = {
 } satisfies BuildOptions;
 
 /**
- * In the CLI's bundle, the SDK package becomes a stub that runs dist/aws-sdk.cjs through the bin's loader, with
- * its own cache, on first use. Most runs never load it, and then pay nothing for its 0.35 MB of code and its cache.
+ * In the CLI's bundle, each SDK client package becomes a stub that runs its bundle (dist/aws-sdk.cjs for Secrets
+ * Manager, dist/aws-ssm.cjs for Parameter Store) through the bin's loader, with its own cache, on first use. Most
+ * runs never load one, and then pay nothing for its code and its cache; a run without parameters never loads SSM's.
  * The stub's require is the bundle's own (createRequire of dist/withsecrets.cjs): it finds the running bin.
  */
 const sdkFromItsBundle: Plugin = {
   name: 'sdk-from-its-bundle',
   setup(builder) {
-    builder.onResolve({ filter: /^@aws-sdk\/client-secrets-manager$/ }, () => ({
-      path: SDK_PACKAGE,
+    builder.onResolve({ filter: /^@aws-sdk\/client-(?:secrets-manager|ssm)$/ }, (args) => ({
+      path: args.path,
       namespace: 'sdk-stub',
     }));
     builder.onResolve({ filter: /.*/, namespace: 'sdk-stub' }, (args) => ({
       path: args.path,
       external: true,
     }));
-    builder.onLoad({ filter: /.*/, namespace: 'sdk-stub' }, () => ({
-      contents: "module.exports = require('../bin/withsecrets.js').loadBundle('aws-sdk').exports;",
+    builder.onLoad({ filter: /.*/, namespace: 'sdk-stub' }, (args) => ({
+      contents: `module.exports = require('../bin/withsecrets.js').loadBundle(${JSON.stringify(
+        SDK_PACKAGES[args.path as keyof typeof SDK_PACKAGES],
+      )}).exports;`,
       loader: 'js',
     }));
   },
@@ -93,13 +104,14 @@ async function main(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   // A cache left from an earlier build is never used (the build id differs), but it would be shipped.
   for (const name of Object.keys(BUNDLES)) rmSync(join(DIST, `${name}.cache`), { force: true });
-  const [cli, sdk] = await Promise.all([
+  const [cli, sdk, ssm] = await Promise.all([
     build({ ...COMMON, entryPoints: [BUNDLES.withsecrets], plugins: [sdkFromItsBundle, sdkModuleFiles] }),
     build({ ...COMMON, entryPoints: [BUNDLES['aws-sdk']] }),
+    build({ ...COMMON, entryPoints: [BUNDLES['aws-ssm']] }),
   ]);
-  // The stub must stand for every import of the SDK: its code belongs in one bundle, dist/aws-sdk.cjs.
+  // The stubs must stand for every import of a client: its code belongs in its own bundle alone.
   const leaked = Object.keys(cli.metafile.inputs).find((input) =>
-    input.includes(`node_modules/${SDK_PACKAGE}/`),
+    Object.keys(SDK_PACKAGES).some((name) => input.includes(`node_modules/${name}/`)),
   );
   if (leaked !== undefined) throw new Error(`the CLI's bundle holds the SDK itself: ${leaked}`);
   // The direct route never reads AWS files or endpoint rules: their code in the CLI's bundle means an index crept back.
@@ -111,7 +123,8 @@ async function main(): Promise<void> {
     throw new Error(`the CLI's bundle holds code the direct route never runs: ${dragged}`);
   writeBundle('withsecrets', cli.outputFiles);
   writeBundle('aws-sdk', sdk.outputFiles);
-  const packages = bundledPackages(ROOT, [cli.metafile, sdk.metafile]);
+  writeBundle('aws-ssm', ssm.outputFiles);
+  const packages = bundledPackages(ROOT, [cli.metafile, sdk.metafile, ssm.metafile]);
   writeFileSync(LICENSES_FILE, thirdPartyLicenses(packages));
   writeFileSync(SBOM_FILE, cycloneDx(readManifest(), packages));
   makeCodeCaches();

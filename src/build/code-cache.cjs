@@ -1,4 +1,4 @@
-// Makes dist/withsecrets.cache and dist/aws-sdk.cache at build time: runs typical fetches, then saves V8's compiled code.
+// Makes dist/withsecrets.cache, dist/aws-sdk.cache and dist/aws-ssm.cache at build time: runs typical fetches, then saves V8's compiled code.
 'use strict';
 
 // Plain CommonJS run by a plain `node` (src/build/build.ts spawns it): V8 rejects a cache made under other flags.
@@ -25,7 +25,38 @@ const SECRETS = new Map([
 const WORKLOADS = [
   ['-s', 'cache/one', '--', process.execPath, '-e', '0'],
   ['-s', 'cache/app/*', '-s', 'TOKEN=cache/app/db#password', '--', process.execPath, '-e', '0'],
+  ['--param', '/cache/one', '--param', '/cache/app/*', '--', process.execPath, '-e', '0'],
 ];
+const PARAMETERS = new Map([
+  ['/cache/one', 'cache-param-0004'],
+  ['/cache/app/db/url', 'cache-param-0005'],
+]);
+
+function parameterOf(name) {
+  const value = PARAMETERS.get(name);
+  if (value === undefined) return undefined;
+  const arn = `arn:aws:ssm:${REGION}:123456789012:parameter${name}`;
+  return { Name: name, ARN: arn, Type: 'SecureString', Value: value, Version: 1 };
+}
+
+/** Just enough of Parameter Store's JSON protocol for the workloads. */
+function answerSsm(operation, input) {
+  switch (operation) {
+    case 'GetParameters': {
+      const found = input.Names.map(parameterOf);
+      return {
+        Parameters: found.filter(Boolean),
+        InvalidParameters: input.Names.filter((_, index) => found[index] === undefined),
+      };
+    }
+    case 'GetParametersByPath': {
+      const names = [...PARAMETERS.keys()].filter((name) => name.startsWith(`${input.Path}/`));
+      return { Parameters: names.map(parameterOf) };
+    }
+    default:
+      return undefined;
+  }
+}
 
 function arnOf(name) {
   return `arn:aws:secretsmanager:${REGION}:123456789012:secret:${name}-AbCdEf`;
@@ -69,8 +100,11 @@ function startServer() {
       body += chunk;
     });
     request.on('end', () => {
-      const operation = String(request.headers['x-amz-target'] ?? '').replace('secretsmanager.', '');
-      const result = answer(operation, JSON.parse(body || '{}'));
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const input = JSON.parse(body || '{}');
+      const result = target.startsWith('AmazonSSM.')
+        ? answerSsm(target.slice('AmazonSSM.'.length), input)
+        : answer(target.replace('secretsmanager.', ''), input);
       response.writeHead(result === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
       response.end(JSON.stringify(result ?? { __type: 'ResourceNotFoundException', message: 'not found' }));
     });
@@ -110,6 +144,7 @@ async function main() {
       AWS_SECRET_ACCESS_KEY: 'cache',
       AWS_REGION: REGION,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
       // The builder's own AWS files and instance role must not matter.
       AWS_CONFIG_FILE: join(__dirname, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-aws-credentials'),
@@ -130,17 +165,19 @@ async function main() {
     await runWorkloads(cli.exports, env);
     await runWorkloads(cli.exports, { ...env, AWS_CONFIG_FILE: sdkConfig });
     const sdk = loader.loaded.get('aws-sdk');
-    if (sdk === undefined) {
+    const ssm = loader.loaded.get('aws-ssm');
+    if (sdk === undefined || ssm === undefined) {
       process.stderr.write(
-        'code-cache: the workloads with an AWS config file did not load dist/aws-sdk.cjs: the rule for when a run ' +
+        'code-cache: the workloads did not load dist/aws-sdk.cjs and dist/aws-ssm.cjs: the rule for when a run ' +
           'needs the SDK has changed, and src/build/code-cache.cjs must exercise the new one\n',
       );
       return SDK_NOT_LOADED;
     }
-    if (sdk.buildId === undefined)
-      throw new Error('the SDK bundle has no build id: build it with `npm run build`');
+    if (sdk.buildId === undefined || ssm.buildId === undefined)
+      throw new Error('an SDK bundle has no build id: build it with `npm run build`');
     writeFileSync(cli.cacheFile, cacheOf(cli));
     writeFileSync(sdk.cacheFile, cacheOf(sdk));
+    writeFileSync(ssm.cacheFile, cacheOf(ssm));
     return 0;
   } finally {
     server.close();

@@ -24,6 +24,8 @@ export interface Invocation {
   readonly fileOnDisk: boolean;
   /** --stdin REF, as given: the one value written to the command's standard input. */
   readonly stdin?: string;
+  /** --param: Parameter Store references, as given. */
+  readonly params: readonly string[];
   readonly prefix?: string;
   readonly nameCase: NameCase;
   readonly override: boolean;
@@ -156,6 +158,7 @@ function toInvocation(value: (name: OptionName) => RawValue, command: readonly s
     secrets: asList(value('secret')),
     files: asList(value('file')),
     fileOnDisk,
+    params: asList(value('param')),
     fallbackRegions,
     nameCase,
     override: asBoolean(value('override')) ?? true,

@@ -29,7 +29,13 @@ export const OPTIONS = {
     type: 'string',
     describe: "write one value, ID[#KEY], to the command's standard input through a pipe",
   },
-  prefix: { type: 'string', describe: 'put P in front of every variable a --secret yields' },
+  param: {
+    type: 'string',
+    array: true,
+    nargs: 1,
+    describe: 'SSM parameter to inject: [VAR=]NAME[:VERSION|:LABEL][#KEY] or [VAR=]/PATH/* (repeatable)',
+  },
+  prefix: { type: 'string', describe: 'put P in front of every variable a --secret or --param yields' },
   'name-case': { type: 'string', describe: 'case of derived names (default: upper)' },
   override: {
     type: 'boolean',
@@ -47,7 +53,8 @@ export const OPTIONS = {
   profile: { type: 'string', describe: 'AWS shared-config profile' },
   'endpoint-url': {
     type: 'string',
-    describe: 'Secrets Manager endpoint (default: SDK chain, AWS_ENDPOINT_URL_SECRETS_MANAGER)',
+    describe:
+      'endpoint of Secrets Manager and Parameter Store (default: SDK chain, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM)',
   },
   agent: {
     type: 'string',
@@ -64,7 +71,7 @@ export const OPTIONS = {
   },
   'resolve-env': {
     type: 'boolean',
-    describe: 'resolve secretsmanager:// values of inherited variables (default: true)',
+    describe: 'resolve secretsmanager:// and ssm:// values of inherited variables (default: true)',
   },
   'resolve-arns': { type: 'boolean', describe: 'also resolve inherited values in ECS valueFrom ARN syntax' },
   mask: {

@@ -2,10 +2,11 @@
 
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
 import { type EnvReference, referencedBy } from '../references/env-refs.ts';
-import { type FetchedSecret, type FetchResult, queryKey } from '../references/fetch-request.ts';
+import { type FetchedSecret, type FetchResult, parameterKey, queryKey } from '../references/fetch-request.ts';
 import { idWithVersion, type SecretRef } from '../references/secret-refs.ts';
 import { envReferenceQuery, refQuery, type Selection } from '../references/select.ts';
 import { type DeliveredFile, type DeliveredValue, deliveredValue } from './deliveries.ts';
+import { jsonStringsOf, variablesFromParameters } from './parameter-variables.ts';
 import { type InjectedVariable, valueForEnvReference, variablesFromSecret } from './variables.ts';
 
 const PER_SECRET_CODES = new Set<ErrorCode>([
@@ -17,7 +18,7 @@ const PER_SECRET_CODES = new Set<ErrorCode>([
 ]);
 
 export interface Resolved {
-  /** From --secret, in the order given. */
+  /** From --secret, in the order given, then from --param, in the order given (a later one wins). */
   readonly injected: readonly InjectedVariable[];
   /** Inherited variables whose reference was replaced by its value. */
   readonly references: readonly InjectedVariable[];
@@ -25,7 +26,7 @@ export interface Resolved {
   readonly files: readonly DeliveredFile[];
   /** From --stdin. */
   readonly stdin?: DeliveredValue;
-  /** The raw SecretString of every fetched secret, to be masked as a whole too. */
+  /** The raw SecretString of every fetched secret (and the value of every parameter), to be masked as a whole too. */
   readonly secretStrings: readonly string[];
 }
 
@@ -60,13 +61,16 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
       return collect(() => variablesFromSecret(secret, selectionOfRef, selection.naming)) ?? [];
     });
   });
+  const usedParameters = new Set<FetchedSecret>();
+  const fromParams =
+    collect(() => variablesFromParameters(selection.params, fetched, selection.naming, usedParameters)) ?? [];
   const references = selection.envReferences.flatMap((reference) => {
-    const key = queryKey(envReferenceQuery(reference));
+    const key = reference.parameter ? parameterKey(reference.id) : queryKey(envReferenceQuery(reference));
     const failure = fetched.failures.get(key);
     if (failure !== undefined) errors.push(namingTheReference(failure, reference));
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return [];
-    used.add(secret);
+    (reference.parameter ? usedParameters : used).add(secret);
     return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
   });
   const deliver = (ref: SecretRef): DeliveredValue | undefined => {
@@ -85,10 +89,17 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   const stdin = selection.stdin === undefined ? undefined : deliver(selection.stdin);
   errors.push(...findDerivedClashes(injected, selection));
   throwIfAny(errors);
-  const secretStrings = [...used].flatMap((secret) =>
+  const secretStrings = [...used, ...usedParameters].flatMap((secret) =>
     secret.secretString === undefined ? [] : [secret.secretString],
   );
-  return { injected, references, files, ...(stdin === undefined ? {} : { stdin }), secretStrings };
+  secretStrings.push(...[...usedParameters].flatMap(jsonStringsOf));
+  return {
+    injected: [...injected, ...fromParams],
+    references,
+    files,
+    ...(stdin === undefined ? {} : { stdin }),
+    secretStrings,
+  };
 }
 
 /** A --secret whose derived name is a --file variable: the variable could hold the value or the path, not both. */

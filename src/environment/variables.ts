@@ -30,6 +30,11 @@ export interface SecretSelection {
   readonly label: string;
   /** The secret was matched by a wildcard: VAR prefixes even a single value (`APP=prod/*` -> APP_PROD_KEY). */
   readonly wildcard?: boolean;
+  /**
+   * A Parameter Store parameter: its value is kept whole, JSON or not (a KEY picks one value, a nested object
+   * as its text), and its variable is named from `nameFrom` (its last level, or the part below its path).
+   */
+  readonly parameter?: { readonly nameFrom: string };
 }
 
 type Value = Pick<InjectedVariable, 'value' | 'secret'>;
@@ -50,13 +55,18 @@ export function variablesFromSecret(
   selection: SecretSelection,
   naming: NamingOptions,
 ): InjectedVariable[] {
-  const { alias, key, label } = selection;
-  const subject = `secret ${quote(label)}`;
+  const { alias, key, label, parameter } = selection;
+  const subject = `${parameter === undefined ? 'secret' : 'parameter'} ${quote(label)}`;
   const prefix = naming.prefix ?? '';
   const sanitise = (derived: string) => sanitiseName(derived, naming.nameCase);
-  const selected = key === undefined ? parseWholeValue(secret, subject) : findKey(secret, key, subject);
-  if (selected.kind !== 'object') {
-    const derived = sanitise(key ?? secret.name);
+  const selected =
+    key !== undefined
+      ? findKey(secret, key, subject)
+      : parameter === undefined
+        ? parseWholeValue(secret, subject)
+        : ({ kind: 'string', value: wholeValue(secret, subject) } as const);
+  if (selected.kind !== 'object' || parameter !== undefined) {
+    const derived = sanitise(key ?? parameter?.nameFrom ?? secret.name);
     // VAR names a single value, except for a wildcard, where it must tell the matched secrets apart.
     const name =
       prefix + (alias === undefined ? derived : selection.wildcard ? `${alias}_${derived}` : alias);
@@ -78,7 +88,8 @@ export function variablesFromSecret(
 
 /** The single value an inherited reference resolves to; the variable keeps its name (no prefix). */
 export function valueForEnvReference(secret: FetchedSecret, reference: EnvReference): InjectedVariable {
-  const subject = `secret ${quote(reference.id)} (${referencedBy(reference)})`;
+  const kind = reference.parameter === true ? 'parameter' : 'secret';
+  const subject = `${kind} ${quote(reference.id)} (${referencedBy(reference)})`;
   const selected =
     reference.key === undefined
       ? ({ kind: 'string', value: wholeValue(secret, subject) } as const)

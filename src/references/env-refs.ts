@@ -1,7 +1,12 @@
-// Finds the secret references that the inherited environment holds, so images can say
-// DB_PASSWORD=secretsmanager://prod/db#password and get the value in place.
+// Finds the secret and parameter references that the inherited environment holds, so images can say
+// DB_PASSWORD=secretsmanager://prod/db#password (or ssm:///prod/db) and get the value in place.
 
 import { throwIfAny, WithsecretsError } from '../errors.ts';
+import {
+  isParameterArn,
+  parseParameterArnReference,
+  parseParameterSchemeReference,
+} from './env-parameter-refs.ts';
 import { findSecretIdProblem, type IdProblem } from './secret-refs.ts';
 
 export interface EnvReference {
@@ -9,16 +14,19 @@ export interface EnvReference {
   readonly variable: string;
   /** Its value, the reference text (not a secret). */
   readonly text: string;
-  /** Secret name or ARN. */
+  /** Secret name or ARN; for a parameter, its name or ARN with its selector (`/prod/db:3`). */
   readonly id: string;
+  /** Set for `ssm://` and ECS `arn:aws:ssm:` references: the id is a Parameter Store parameter. */
+  readonly parameter?: true;
   readonly key?: string;
   readonly versionStage?: string;
   readonly versionId?: string;
 }
 
-type Parsed = Omit<EnvReference, 'variable' | 'text'>;
+export type Parsed = Omit<EnvReference, 'variable' | 'text'>;
 
 const SCHEME = 'secretsmanager://';
+const PARAMETER_SCHEME = 'ssm://';
 const SCHEME_FORM = 'write it as secretsmanager://ID[#KEY]';
 const ECS_FORM =
   'write it as arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX[:JSON-KEY[:VERSION-STAGE[:VERSION-ID]]]';
@@ -28,8 +36,8 @@ const SECRET_ARN_START = /^arn:aws[a-z-]*:secretsmanager:/;
 const MAX_ECS_FIELDS = 10;
 
 /**
- * Every variable whose value is a reference, sorted by variable name. `secretsmanager://ID[#KEY]`
- * always counts; an ECS `valueFrom` secret ARN only with `resolveArns`, since applications are often
+ * Every variable whose value is a reference, sorted by variable name. `secretsmanager://ID[#KEY]` and
+ * `ssm://NAME[#KEY]` always count; an ECS `valueFrom` ARN (secret or parameter) only with `resolveArns`, since applications are often
  * handed an ARN on purpose. Throws BAD_REFERENCE for every malformed one at once (fail closed).
  */
 export function findEnvReferences(
@@ -43,11 +51,15 @@ export function findEnvReferences(
     if (text === undefined) continue;
     let parsed: Parsed | IdProblem;
     if (text.startsWith(SCHEME)) parsed = parseSchemeReference(text.slice(SCHEME.length));
+    else if (text.startsWith(PARAMETER_SCHEME))
+      parsed = parseParameterSchemeReference(text.slice(PARAMETER_SCHEME.length));
     else if (options.resolveArns && isSecretArn(text)) parsed = parseEcsReference(text);
+    else if (options.resolveArns && isParameterArn(text)) parsed = parseParameterArnReference(text);
     else continue;
     if ('problem' in parsed) {
       // The text is not quoted: a malformed value might not be a reference at all.
-      const message = `variable ${variable} holds a malformed secret reference: ${parsed.problem}`;
+      const kind = text.startsWith(PARAMETER_SCHEME) || isParameterArn(text) ? 'parameter' : 'secret';
+      const message = `variable ${variable} holds a malformed ${kind} reference: ${parsed.problem}`;
       errors.push(new WithsecretsError('BAD_REFERENCE', message, { hint: parsed.hint }));
     } else {
       references.push({ variable, text, ...parsed });

@@ -13,6 +13,10 @@ export interface FetchRequest {
   readonly prefixes: readonly string[];
   /** Version selection for the secrets that prefixes match. */
   readonly prefixVersion?: Omit<SecretQuery, 'id'>;
+  /** Parameter Store names (or ARNs), each with its `:VERSION` or `:LABEL` selector if it has one. */
+  readonly parameters: readonly string[];
+  /** Parameter Store paths whose parameters are all read, recursively (`/prod/app/*` -> `/prod/app`). */
+  readonly parameterPaths: readonly string[];
 }
 
 /** One secret version as AWS returned it. Exactly one of `secretString` and `secretBinary` is set. */
@@ -27,11 +31,11 @@ export interface FetchedSecret {
 }
 
 export interface FetchResult {
-  /** By `queryKey(query)`. */
+  /** By `queryKey(query)`, and parameters by `parameterKey(name)`. */
   readonly secrets: ReadonlyMap<string, FetchedSecret>;
-  /** By prefix, in name order: the matched secrets that were fetched (a failed prefix is in `errors`). */
+  /** By prefix (and by `pathKey(path)`), in name order: what was fetched (a failed prefix or path is in `errors`). */
   readonly matches: ReadonlyMap<string, readonly FetchedSecret[]>;
-  /** Why a query failed, by `queryKey(query)`. */
+  /** Why a query failed, by `queryKey(query)` or `parameterKey(name)`. */
   readonly failures: ReadonlyMap<string, WithsecretsError>;
   /** Failures of wildcards: listing, or a matched secret. Nothing may run when there is any failure. */
   readonly errors: readonly WithsecretsError[];
@@ -40,4 +44,17 @@ export interface FetchResult {
 /** The key of a query in a FetchResult: two queries for the same id and version are one fetch. */
 export function queryKey(query: SecretQuery): string {
   return [query.id, query.versionStage ?? '', query.versionId ?? ''].join('\0');
+}
+
+/**
+ * The key of a parameter in a FetchResult's `secrets` and `failures`. It starts with NUL, which no secret id can
+ * hold, so a parameter never meets a secret of the same name.
+ */
+export function parameterKey(name: string): string {
+  return `\0ssm\0${name}`;
+}
+
+/** The key of a path's parameters in a FetchResult's `matches`: never a wildcard's prefix (which cannot hold NUL). */
+export function pathKey(path: string): string {
+  return `\0ssm-path\0${path}`;
 }

@@ -1,7 +1,7 @@
 // Parses `--secret REF` and checks secret ids the way AWS would, so a typo fails before any AWS call.
 
 import { WithsecretsError } from '../errors.ts';
-import { isValidVariableName } from '../names.ts';
+import { splitReference } from './reference-parts.ts';
 
 export interface SecretRef {
   /** The REF as given (for messages and --dry-run). */
@@ -49,16 +49,8 @@ export function parseSecretRef(text: string): SecretRef {
     new WithsecretsError('BAD_REFERENCE', `bad secret reference ${JSON.stringify(text)}: ${problem}`, {
       hint,
     });
-  if (text.trim() === '') throw fail('it is empty');
-  const hashAt = text.indexOf('#');
-  const head = hashAt < 0 ? text : text.slice(0, hashAt);
-  const key = hashAt < 0 ? undefined : text.slice(hashAt + 1);
-  if (head.startsWith('=')) throw fail("empty variable name before '='");
   // Secret names may hold '=': only a valid variable name before the first '=' makes an alias.
-  const equalsAt = head.indexOf('=');
-  const candidate = equalsAt < 0 ? '' : head.slice(0, equalsAt);
-  const alias = isValidVariableName(candidate) ? candidate : undefined;
-  const target = alias === undefined ? head : head.slice(equalsAt + 1);
+  const { alias, target, key } = splitReference(text, fail);
   const markAt = target.indexOf(VERSION_MARK);
   const id = markAt < 0 ? target : target.slice(0, markAt);
   const version = markAt < 0 ? undefined : parseVersion(target.slice(markAt + 1), fail);

@@ -1,14 +1,17 @@
-// What a run selects to fetch: its --secret references and the references its environment holds, as one request.
+// What a run selects to fetch: its --secret and --param references and those its environment holds, as one request.
 
 import type { Invocation } from '../cli/command-line.ts';
 import { throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
 import { type FileRef, parseFileRef, parseStdinRef } from './delivery-refs.ts';
 import { type EnvReference, findEnvReferences } from './env-refs.ts';
 import type { FetchRequest, SecretQuery } from './fetch-request.ts';
+import { type ParameterRef, parameterQueryName, parseParameterRef } from './parameter-refs.ts';
 import { parseSecretRef, type SecretRef } from './secret-refs.ts';
 
 export interface Selection {
   readonly refs: readonly SecretRef[];
+  /** --param references, in the order given. */
+  readonly params: readonly ParameterRef[];
   readonly envReferences: readonly EnvReference[];
   /** --file: each value delivered as a file. */
   readonly files: readonly FileRef[];
@@ -43,6 +46,11 @@ export function selectSecrets(
   const files = parseEach(invocation.files, parseFileRef);
   errors.push(...findFileVariableClashes(files, refs));
   const [stdin] = parseEach(invocation.stdin === undefined ? [] : [invocation.stdin], parseStdinRef);
+  const params = parseEach(invocation.params, (text) => {
+    const param = parseParameterRef(text);
+    if (invocation.agentUrl !== undefined) throw parameterThroughAgent(`--param "${text}"`);
+    return param;
+  });
   let envReferences: Selection['envReferences'] = [];
   try {
     envReferences = invocation.resolveEnv
@@ -51,9 +59,15 @@ export function selectSecrets(
   } catch (thrown) {
     errors.push(...toWithsecretsErrors(thrown));
   }
+  if (invocation.agentUrl !== undefined) {
+    for (const reference of envReferences.filter((each) => each.parameter)) {
+      errors.push(parameterThroughAgent(`variable ${reference.variable} refers to a parameter, which`));
+    }
+  }
   throwIfAny(errors);
   return {
     refs,
+    params,
     envReferences,
     files,
     ...(stdin === undefined ? {} : { stdin }),
@@ -77,9 +91,18 @@ function wildcardThroughAgent(text: string): WithsecretsError {
   );
 }
 
+/** The Secrets Manager Agent serves Secrets Manager alone. */
+function parameterThroughAgent(what: string): WithsecretsError {
+  const message = `${what} cannot be read through the Secrets Manager Agent (it serves Secrets Manager only)`;
+  return new WithsecretsError('USAGE', message, {
+    hint: 'run without --agent to read Parameter Store, or read the secret with --secret',
+  });
+}
+
 export function needsAws(selection: Selection): boolean {
   return (
     selection.refs.length > 0 ||
+    selection.params.length > 0 ||
     selection.envReferences.length > 0 ||
     selection.files.length > 0 ||
     selection.stdin !== undefined
@@ -120,12 +143,22 @@ function findFileVariableClashes(files: readonly FileRef[], refs: readonly Secre
 export function planFetch(selection: Selection): FetchRequest {
   const queries = [
     ...selection.refs.filter((ref) => !ref.wildcard).map((ref) => refQuery(ref, selection)),
-    ...selection.envReferences.map(envReferenceQuery),
+    ...selection.envReferences.filter((reference) => !reference.parameter).map(envReferenceQuery),
     ...selection.files.map((file) => refQuery(file.ref, selection)),
     ...(selection.stdin === undefined ? [] : [refQuery(selection.stdin, selection)]),
   ];
   const prefixes = [...new Set(selection.refs.filter((ref) => ref.wildcard).map((ref) => ref.id))];
-  return { queries, prefixes, prefixVersion: selection.version };
+  const parameters = [
+    ...selection.params.filter((param) => !param.path).map(parameterQueryName),
+    ...selection.envReferences.filter((reference) => reference.parameter).map((reference) => reference.id),
+  ];
+  return {
+    queries,
+    prefixes,
+    prefixVersion: selection.version,
+    parameters: [...new Set(parameters)],
+    parameterPaths: [...new Set(selection.params.filter((param) => param.path).map((param) => param.name))],
+  };
 }
 
 /** A reference's own version (`ID~STAGE`, `ID~id:VERSION`) wins over --version-stage and --version-id whole. */

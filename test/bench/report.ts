@@ -11,6 +11,8 @@ export const LABELS = {
   oneViaSdk: 'withsecrets, 1 secret, through the SDK (env AWS_CONFIG_FILE=empty file)',
   exeOne: 'withsecrets single executable, 1 secret',
   exeManyPrefix: 'withsecrets single executable, 200 secrets by prefix',
+  oneParameter: 'withsecrets, 1 parameter',
+  manyParameters: 'withsecrets, 200 parameters by path',
   dotenvxOne: 'dotenvx run, 1 variable',
   dotenvxMany: 'dotenvx run, 200 variables',
   dotenvOne: 'dotenv-cli, 1 variable',

@@ -9,11 +9,21 @@ import { measureEmulatorLatency } from './emulator-latency.ts';
 import { formatMasking, LABELS, resultTable, type SettingResult, targetTable } from './report.ts';
 import { findRssMethod } from './rss.ts';
 import { type BenchCommand, findHyperfine, summarize, type Timings, timeCommands } from './timing.ts';
-import { binOf, createWorkspace, MANY, MANY_PREFIX, ONE, startEmulatorProcess, TWENTY } from './workspace.ts';
+import {
+  binOf,
+  createWorkspace,
+  MANY,
+  MANY_PARAMETERS_PATH,
+  MANY_PREFIX,
+  ONE,
+  ONE_PARAMETER,
+  startEmulatorProcess,
+  TWENTY,
+} from './workspace.ts';
 
 const REGION = 'us-east-1';
 /** The bundles bin/withsecrets.js loads, each with its own V8 code cache (src/build/build.ts). */
-const BUNDLES = ['withsecrets', 'aws-sdk'] as const;
+const BUNDLES = ['withsecrets', 'aws-sdk', 'aws-ssm'] as const;
 const USAGE =
   'usage: npm run bench -- [--rounds N] [--runs N] [--rss-runs N] [--loop] [--quick] [--before CHECKOUT]';
 
@@ -70,6 +80,7 @@ async function main(): Promise<void> {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: REGION,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+      AWS_ENDPOINT_URL_SSM: emulator.url,
       // The benchmark machine's own AWS files must not change what is measured.
       AWS_CONFIG_FILE: join(workspace.dir, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(workspace.dir, 'no-aws-credentials'),
@@ -102,6 +113,9 @@ async function main(): Promise<void> {
         argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('-s', ONE)],
       },
       ...executableCommands(),
+      // Parameter Store is read through the SDK's SSM client, from its own bundle (src/aws/ssm-clients.ts).
+      { label: LABELS.oneParameter, argv: withsecrets('--param', ONE_PARAMETER) },
+      { label: LABELS.manyParameters, argv: withsecrets('--param', `${MANY_PARAMETERS_PATH}/*`) },
       ...(plan.before === undefined ? [] : beforeCommands(plan.before, sdkConfig)),
       { label: LABELS.dotenvxOne, argv: [node, dotenvx, 'run', '-f', workspace.envOne, '--', 'true'] },
       { label: LABELS.dotenvxMany, argv: [node, dotenvx, 'run', '-f', workspace.envMany, '--', 'true'] },

@@ -10,6 +10,13 @@ export const ONE = 'bench/one';
 export const TWENTY = Array.from({ length: 20 }, (_, i) => `bench/twenty/s${String(i).padStart(2, '0')}`);
 export const MANY_PREFIX = 'bench/many/';
 export const MANY = Array.from({ length: 200 }, (_, i) => `${MANY_PREFIX}s${String(i).padStart(3, '0')}`);
+/** Parameter Store's: one parameter, and 200 under one path (20 pages of GetParametersByPath). */
+export const ONE_PARAMETER = '/bench/one';
+export const MANY_PARAMETERS_PATH = '/bench/many';
+const MANY_PARAMETERS = Array.from(
+  { length: 200 },
+  (_, i) => `${MANY_PARAMETERS_PATH}/p${String(i).padStart(3, '0')}`,
+);
 
 export interface Workspace {
   readonly dir: string;
@@ -34,7 +41,12 @@ function createToken(seed: string): string {
 
 export function createWorkspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'withsecrets-bench-'));
-  const seed = Object.fromEntries([ONE, ...TWENTY, ...MANY].map((name) => [name, valueFor(name)]));
+  const seed = {
+    ...Object.fromEntries([ONE, ...TWENTY, ...MANY].map((name) => [name, valueFor(name)])),
+    $parameters: Object.fromEntries(
+      [ONE_PARAMETER, ...MANY_PARAMETERS].map((name) => [name, valueFor(name)]),
+    ),
+  };
   const seedFile = join(dir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify(seed));
 

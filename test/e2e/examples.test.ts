@@ -244,6 +244,8 @@ describe('examples/', () => {
         'secretsmanager:BatchGetSecretValue',
         'secretsmanager:GetSecretValue',
         'secretsmanager:ListSecrets',
+        'ssm:GetParameters',
+        'ssm:GetParametersByPath',
       ]);
     });
 

@@ -236,7 +236,7 @@ const FAULT_CASES: readonly FaultCase[] = [
     name: 'a 302 redirect',
     setup: (emulator) => void emulator.inject({ fault: 'redirect', times: 10 }),
     expect:
-      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 302, not an answer of Secrets Manager \(fix: Secrets Manager never redirects/,
+      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 302, not an answer of AWS \(fix: AWS never redirects/,
     lines: 2,
     calls: { GetSecretValue: 2 },
     boundMs: 5000,
@@ -245,7 +245,7 @@ const FAULT_CASES: readonly FaultCase[] = [
     name: "a load balancer's HTML error page (502)",
     setup: (emulator) => void emulator.inject({ fault: 'htmlError', times: 10 }),
     expect:
-      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 502, not an answer of Secrets Manager \(fix: a proxy or load balancer answered/,
+      /^withsecrets: \[AWS_ERROR\] secretsmanager:GetSecretValue failed for secret "flt\/(one|two)": HTTP 502, not an answer of AWS \(fix: a proxy or load balancer answered/,
     lines: 2,
     calls: { GetSecretValue: 2 * ATTEMPTS },
     boundMs: 5000,

@@ -21,6 +21,8 @@ export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): 
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: emulator.region,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+    // The emulator serves Parameter Store on the same port, as LocalStack does.
+    AWS_ENDPOINT_URL_SSM: emulator.url,
     AWS_CONFIG_FILE: '/nonexistent',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     // Without it, a run left with no credentials would ask the instance metadata address, off this machine.

@@ -1,6 +1,7 @@
 // Deny rules that tests set per access key, standing in for IAM policies, answered with AWS's AccessDenied wording.
 
 import { accessDenied } from './errors.ts';
+import { ssmAccessDenied } from './ssm-errors.ts';
 import type { StoredSecret } from './store.ts';
 
 export type Operation =
@@ -10,7 +11,10 @@ export type Operation =
   | 'DescribeSecret'
   | 'CreateSecret'
   | 'PutSecretValue'
-  | 'DeleteSecret';
+  | 'DeleteSecret'
+  | 'GetParameter'
+  | 'GetParameters'
+  | 'GetParametersByPath';
 
 export const OPERATIONS: readonly Operation[] = [
   'GetSecretValue',
@@ -20,7 +24,13 @@ export const OPERATIONS: readonly Operation[] = [
   'CreateSecret',
   'PutSecretValue',
   'DeleteSecret',
+  'GetParameter',
+  'GetParameters',
+  'GetParametersByPath',
 ];
+
+/** Parameter Store's operations: signed for `ssm`, sent as `AmazonSSM.<Operation>`. */
+export const SSM_OPERATIONS: readonly Operation[] = ['GetParameter', 'GetParameters', 'GetParametersByPath'];
 
 /**
  * What a rule denies to `accessKeyId`: with only `operation`, the whole call; with only `secretId`, every action on
@@ -31,6 +41,8 @@ export interface DenyRule {
   readonly accessKeyId: string;
   readonly operation?: Operation;
   readonly secretId?: string;
+  /** A parameter's name (or, for GetParametersByPath, a path): as `secretId`, for Parameter Store's operations. */
+  readonly parameter?: string;
 }
 
 /** Who is calling, as the AccessDenied message names them. */
@@ -58,9 +70,24 @@ export class AccessRules {
       (rule) =>
         rule.accessKeyId === caller.accessKeyId &&
         rule.secretId === undefined &&
+        rule.parameter === undefined &&
         (rule.operation === undefined || rule.operation === operation),
     );
-    if (denied) throw accessDenied(caller.principalArn, operation, '*');
+    if (!denied) return;
+    if (SSM_OPERATIONS.includes(operation)) throw ssmAccessDenied(caller.principalArn, operation, '*');
+    throw accessDenied(caller.principalArn, operation, '*');
+  }
+
+  /** Throws SSM's AccessDeniedException when `action` on this parameter (or path), found or not, is denied. */
+  checkParameter(caller: Caller, action: Operation, name: string, arn: string): void {
+    const denied = this.rules.some(
+      (rule) =>
+        rule.accessKeyId === caller.accessKeyId &&
+        rule.parameter !== undefined &&
+        (rule.parameter === name || rule.parameter === arn) &&
+        (rule.operation === undefined || rule.operation === action),
+    );
+    if (denied) throw ssmAccessDenied(caller.principalArn, action, arn);
   }
 
   /** Throws AccessDeniedException when `action` on this secret (found or not) is denied. */

@@ -24,9 +24,13 @@ export interface CallRecord {
   /** The `__type` of an error answer. */
   readonly errorCode?: string;
   readonly fault?: FaultKind;
-  /** SecretId (or Name, for CreateSecret) of single-secret operations. */
+  /** SecretId (or Name, for CreateSecret and GetParameter; Path for GetParametersByPath) of single-item operations. */
   readonly secretId?: string;
   readonly batch?: BatchCallInfo;
+  /** How many names a GetParameters call asked for. */
+  readonly names?: number;
+  /** The NextToken a paged call (GetParametersByPath) sent: set on every page after the first. */
+  readonly nextToken?: string;
   /** The User-Agent header: tells the SDK's requests from withsecrets' own. */
   readonly userAgent?: string;
 }
@@ -45,8 +49,15 @@ function claimedIdentity(request: IncomingMessage): Pick<CallRecord, 'accessKeyI
 function describeInput(
   operation: string,
   input: JsonObject | undefined,
-): Pick<CallRecord, 'secretId' | 'batch'> {
+): Pick<CallRecord, 'secretId' | 'batch' | 'names' | 'nextToken'> {
   if (input === undefined) return {};
+  if (operation === 'GetParameters') return Array.isArray(input.Names) ? { names: input.Names.length } : {};
+  if (operation === 'GetParametersByPath') {
+    return {
+      ...(typeof input.Path === 'string' ? { secretId: input.Path } : {}),
+      ...(typeof input.NextToken === 'string' ? { nextToken: input.NextToken } : {}),
+    };
+  }
   if (operation === 'BatchGetSecretValue') {
     const { SecretIdList: ids, Filters: filters, MaxResults: maxResults, NextToken: nextToken } = input;
     return {

@@ -1,4 +1,4 @@
-// The in-process API tests use: start a Secrets Manager emulator on 127.0.0.1, shape its data, faults and rules, close it.
+// The in-process API tests use: start a Secrets Manager and Parameter Store emulator on 127.0.0.1, shape its data, faults and rules, close it.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import type { CallRecord } from './call-log.ts';
 import { CONTAINER_CREDENTIAL, CONTAINER_CREDENTIALS_PATH } from './container-credentials.ts';
 import { secretNotFound } from './errors.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
+import { ParameterStore, type ParameterType } from './parameters.ts';
 import { type QuotaOptions, Quotas } from './quotas.ts';
 import { type SeedEntries, seedFromEntries, seedFromText } from './seed.ts';
 import { createRequestListener, type EmulatorCredential } from './server.ts';
@@ -16,6 +17,7 @@ import { SecretStore, type SecretValue, type StoredSecret, type Tag } from './st
 export type { DenyRule, Operation } from './access.ts';
 export type { BatchCallInfo, CallRecord } from './call-log.ts';
 export type { FaultKind, FaultSpec } from './faults.ts';
+export type { ParameterType } from './parameters.ts';
 export type { QuotaOptions } from './quotas.ts';
 export type { SeedEntries, SeedValue } from './seed.ts';
 export type { EmulatorCredential } from './server.ts';
@@ -50,6 +52,12 @@ export interface SecretRef {
   readonly arn: string;
   readonly name: string;
   readonly versionId: string;
+}
+
+export interface ParameterRef {
+  readonly name: string;
+  readonly arn: string;
+  readonly version: number;
 }
 
 export interface CallFilter {
@@ -92,6 +100,21 @@ export interface Emulator {
   deleteSecret(secretId: string, options?: { region?: string; force?: boolean }): void;
   /** From now on, reading this secret's value answers DecryptionFailure. */
   failDecryption(secretId: string, options?: { region?: string }): void;
+  /** A new parameter (a SecureString unless `type` says otherwise), or a new version of one; its latest version. */
+  putParameter(
+    name: string,
+    value: string,
+    options?: { region?: string; type?: ParameterType; keyId?: string },
+  ): ParameterRef;
+  /** Moves `labels` to that version of the parameter, as LabelParameterVersion does. */
+  labelParameterVersion(
+    name: string,
+    version: number,
+    labels: readonly string[],
+    options?: { region?: string },
+  ): void;
+  /** From now on, kms:Decrypt of this SecureString's key is denied: a read WithDecryption answers AccessDenied. */
+  denyParameterDecrypt(name: string, options?: { region?: string }): void;
   deny(rule: DenyRule): void;
   clearDenies(): void;
   inject(fault: FaultSpec): void;
@@ -118,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const accountId = options.accountId ?? '123456789012';
   const clock = options.clock ?? Date.now;
   const store = new SecretStore(accountId, clock);
+  const parameters = new ParameterStore(accountId, clock);
   const access = new AccessRules();
   const faults = new FaultQueue();
   const credentials = new Map<string, EmulatorCredential>();
@@ -135,11 +159,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       : typeof options.seed === 'string'
         ? seedFromText(options.seed)
         : seedFromEntries(options.seed);
-  for (const seed of seeds) store.region(defaultRegion).create(seed.name, { value: seed.value });
+  for (const seed of seeds) {
+    if (seed.parameter === undefined) store.region(defaultRegion).create(seed.name, { value: seed.value });
+    else parameters.region(defaultRegion).put(seed.name, seed.parameter.value, { type: seed.parameter.type });
+  }
 
   const quotas = options.quotas === undefined ? undefined : new Quotas(options.quotas);
   const state = {
     store,
+    parameters,
     access,
     faults,
     credentials,
@@ -209,6 +237,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     failDecryption(secretId, extra = {}) {
       existing(secretId, extra.region).decryptionFails = true;
+    },
+    putParameter(name, value, extra = {}) {
+      const parameter = parameters.region(extra.region ?? defaultRegion).put(name, value, {
+        ...(extra.type === undefined ? {} : { type: extra.type }),
+        ...(extra.keyId === undefined ? {} : { keyId: extra.keyId }),
+      });
+      return { name, arn: parameter.arn, version: parameter.versions.at(-1)?.version ?? 0 };
+    },
+    labelParameterVersion(name, version, labels, extra = {}) {
+      const region = parameters.region(extra.region ?? defaultRegion);
+      const parameter = region.find(name);
+      if (parameter === undefined) throw new Error(`no parameter ${name}`);
+      region.label(parameter, version, labels);
+    },
+    denyParameterDecrypt(name, extra = {}) {
+      const parameter = parameters.region(extra.region ?? defaultRegion).find(name);
+      if (parameter === undefined) throw new Error(`no parameter ${name}`);
+      parameter.decryptDenied = true;
     },
     deny: (rule) => access.deny(rule),
     clearDenies: () => access.clear(),

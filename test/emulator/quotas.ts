@@ -14,6 +14,11 @@ export const AWS_RATES: Readonly<Record<Operation, number>> = {
   CreateSecret: 50,
   PutSecretValue: 50,
   DeleteSecret: 50,
+  // Parameter Store's standard throughput: 40/s for its Get calls together (higher throughput raises it to 10,000);
+  // the emulator keeps one bucket per operation, so it allows a little more than AWS when calls are mixed.
+  GetParameter: 40,
+  GetParameters: 40,
+  GetParametersByPath: 40,
 };
 
 export interface QuotaOptions {

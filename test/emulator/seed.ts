@@ -1,5 +1,7 @@
-// Seed files: a JSON object of name -> value, where object values keep their exact source text (`5432.0` stays `5432.0`).
+// Seed files: a JSON object of name -> value, where object values keep their exact source text (`5432.0` stays `5432.0`);
+// its `$parameters` member holds Parameter Store's parameters.
 
+import type { ParameterType } from './parameters.ts';
 import type { SecretValue } from './store.ts';
 
 /** A plain string, a JSON object (stored as its JSON text), or `{"$binary": "<base64>"}` for SecretBinary. */
@@ -9,6 +11,29 @@ export type SeedEntries = { readonly [name: string]: SeedValue };
 export interface SeedSecret {
   readonly name: string;
   readonly value: SecretValue;
+  /** Set for an entry of `$parameters`: a parameter, not a secret (`value` is then unused). */
+  readonly parameter?: { readonly type: ParameterType; readonly value: string };
+}
+
+/** `$` cannot start a secret name, so this member of a seed can never be a secret's. */
+const PARAMETERS_MEMBER = '$parameters';
+const TYPES: readonly string[] = ['String', 'StringList', 'SecureString'];
+
+/** `"/name": "text"` is a SecureString; `"/name": {"type": "String", "value": "text"}` says its type. */
+function seedParameters(section: unknown): SeedSecret[] {
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+    throw new TypeError(`${PARAMETERS_MEMBER} must be a JSON object of parameter name -> value`);
+  }
+  return Object.entries(section).map(([name, entry]) => {
+    const { type = 'SecureString', value } =
+      typeof entry === 'string' ? { value: entry } : (entry as { type?: string; value?: unknown });
+    if (typeof value !== 'string' || !TYPES.includes(type)) {
+      throw new TypeError(
+        `parameter "${name}" must be a string or {"type": "String"|"StringList"|"SecureString", "value": "..."}`,
+      );
+    }
+    return { name, value: {}, parameter: { type: type as ParameterType, value } };
+  });
 }
 
 const isBinary = (value: object): value is { $binary: string } =>
@@ -25,7 +50,11 @@ function toSecretValue(name: string, value: unknown, rawText: string | undefined
 
 /** From already-parsed entries (object values are re-serialised: their number text is JavaScript's). */
 export const seedFromEntries = (entries: SeedEntries): SeedSecret[] =>
-  Object.entries(entries).map(([name, value]) => ({ name, value: toSecretValue(name, value, undefined) }));
+  Object.entries(entries).flatMap(([name, value]) =>
+    name === PARAMETERS_MEMBER
+      ? seedParameters(value)
+      : [{ name, value: toSecretValue(name, value, undefined) }],
+  );
 
 /** From a seed file's text: object values are stored as the exact slice of the file that holds them. */
 export function seedFromText(text: string): SeedSecret[] {
@@ -34,10 +63,11 @@ export function seedFromText(text: string): SeedSecret[] {
     throw new TypeError('a seed file must hold a JSON object of secret name -> value');
   }
   const rawValues = topLevelValueTexts(text);
-  return Object.entries(parsed).map(([name, value]) => ({
-    name,
-    value: toSecretValue(name, value, rawValues.get(name)),
-  }));
+  return Object.entries(parsed).flatMap(([name, value]) =>
+    name === PARAMETERS_MEMBER
+      ? seedParameters(value)
+      : [{ name, value: toSecretValue(name, value, rawValues.get(name)) }],
+  );
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);

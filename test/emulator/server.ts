@@ -1,8 +1,9 @@
-// The request path of the emulator: faults first, then SigV4, the caller's rights, and the operation itself.
+// The request path of the emulator: faults first, then SigV4, the caller's rights, and the operation itself, for
+// Secrets Manager (`secretsmanager.<Operation>`) and Parameter Store (`AmazonSSM.<Operation>`, signed for `ssm`).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AccessRules, OPERATIONS, type Operation } from './access.ts';
+import { type AccessRules, OPERATIONS, type Operation, SSM_OPERATIONS } from './access.ts';
 import { type CallRecord, type OpenCallRecord, openCallRecord } from './call-log.ts';
 import { serveContainerCredentials } from './container-credentials.ts';
 import {
@@ -16,9 +17,12 @@ import {
 import type { FaultQueue, FaultSpec } from './faults.ts';
 import { listingHandlers } from './listing.ts';
 import { type Handler, singleSecretHandlers } from './operations.ts';
+import { parameterHandlers } from './parameter-operations.ts';
+import type { ParameterStore } from './parameters.ts';
 import type { Quotas } from './quotas.ts';
 import { REPEATED_TOKEN, replacedAnswer, sendTrickled, shapedAnswer } from './shaped-answers.ts';
 import { type KeyPair, verifySigV4 } from './sigv4-verify.ts';
+import { ssmInternalError } from './ssm-errors.ts';
 import type { SecretStore } from './store.ts';
 import {
   type Answer,
@@ -37,6 +41,7 @@ export interface EmulatorCredential extends KeyPair {
 
 export interface ServerState {
   readonly store: SecretStore;
+  readonly parameters: ParameterStore;
   readonly access: AccessRules;
   readonly faults: FaultQueue;
   readonly credentials: Map<string, EmulatorCredential>;
@@ -50,21 +55,34 @@ export interface ServerState {
   readonly quotas?: Quotas | undefined;
 }
 
-const handlers: Record<Operation, Handler> = { ...singleSecretHandlers, ...listingHandlers };
+const handlers = { ...singleSecretHandlers, ...listingHandlers } satisfies Record<
+  Exclude<Operation, keyof typeof parameterHandlers>,
+  Handler
+>;
 const isOperation = (name: string): name is Operation => (OPERATIONS as readonly string[]).includes(name);
+const SSM_TARGET = /^AmazonSSM\./;
+const SECRETS_MANAGER_TARGET = /^secretsmanager\./;
 
 /** Authenticates, authorises the call and runs the operation; throws the AwsError to answer instead. */
 function run(state: ServerState, request: IncomingMessage, body: Buffer, record: OpenCallRecord) {
+  const ssm = SSM_TARGET.test(String(request.headers['x-amz-target'] ?? ''));
   const verified = verifySigV4(
     { method: request.method ?? 'POST', url: request.url ?? '/', rawHeaders: request.rawHeaders, body },
-    { service: 'secretsmanager', now: state.clock(), findKey: (id) => state.credentials.get(id) },
+    {
+      service: ssm ? 'ssm' : 'secretsmanager',
+      now: state.clock(),
+      findKey: (id) => state.credentials.get(id),
+    },
   );
   const accessKeyId = verified.key.accessKeyId;
   record.accessKeyId = accessKeyId;
   record.region = verified.region;
-  if (request.method !== 'POST' || !isOperation(record.operation)) throw unknownOperation();
+  const operation = record.operation;
+  if (request.method !== 'POST' || !isOperation(operation) || SSM_OPERATIONS.includes(operation) !== ssm) {
+    throw unknownOperation();
+  }
   // Rates are per account and region, so a call is counted once it is known whose it is.
-  if (state.quotas?.take(record.operation, verified.region) === false) throw throttled();
+  if (state.quotas?.take(operation, verified.region) === false) throw throttled();
   const parsed = parseInput(body);
   if (parsed === undefined) throw serializationError('Request body is not a JSON object.');
   // The token a `sameNextToken` page handed out asks for that first page again.
@@ -74,9 +92,14 @@ function run(state: ServerState, request: IncomingMessage, body: Buffer, record:
     state.credentials.get(accessKeyId)?.principalArn ??
     `arn:aws:iam::${state.store.accountId}:user/${accessKeyId}`;
   const caller = { accessKeyId, principalArn };
-  state.access.checkCall(caller, record.operation);
-  const context = { store: state.store.region(verified.region), access: state.access, caller };
-  return handlers[record.operation](context, input);
+  state.access.checkCall(caller, operation);
+  const store = state.store.region(verified.region);
+  if (operation === 'GetParameter' || operation === 'GetParameters' || operation === 'GetParametersByPath') {
+    const parameters = state.parameters.region(verified.region);
+    const context = { parameters, secrets: store, access: state.access, caller, region: verified.region };
+    return parameterHandlers[operation]({ ...context, accountId: state.store.accountId }, input);
+  }
+  return handlers[operation]({ store, access: state.access, caller }, input);
 }
 
 function answerFor(
@@ -84,14 +107,16 @@ function answerFor(
   request: IncomingMessage,
   body: Buffer,
   record: OpenCallRecord,
+  ssm: boolean,
 ): Answer {
   try {
     return successAnswer(run(state, request, body, record));
   } catch (error) {
     // A bug in the emulator answers as AWS would (500), but says so, so that it is not mistaken for a fault.
     if (!(error instanceof AwsError)) console.error('emulator: internal error in', record.operation, error);
-    const answer = errorAnswer(error instanceof AwsError ? error : internalError());
-    record.errorCode = error instanceof AwsError ? error.code : 'InternalServiceError';
+    const failure = error instanceof AwsError ? error : ssm ? ssmInternalError() : internalError();
+    const answer = errorAnswer(failure);
+    record.errorCode = failure.code;
     return answer;
   }
 }
@@ -102,6 +127,7 @@ async function applyFault(
   response: ServerResponse,
   record: OpenCallRecord,
   closing: AbortSignal,
+  ssm: boolean,
 ) {
   const replyWith = (error: AwsError): true => {
     record.status = error.status;
@@ -113,7 +139,7 @@ async function applyFault(
     case 'throttle':
       return replyWith(throttled());
     case 'error500':
-      return replyWith(internalError());
+      return replyWith(ssm ? ssmInternalError() : internalError());
     case 'error503':
       return replyWith(serviceUnavailable());
     case 'reset':
@@ -158,7 +184,9 @@ export function createRequestListener(state: ServerState) {
       return; // The client went away mid-request; nothing to answer.
     }
     const target = request.headers['x-amz-target'];
-    const operation = typeof target === 'string' ? target.replace(/^secretsmanager\./, '') : '';
+    const ssm = typeof target === 'string' && SSM_TARGET.test(target);
+    const operation =
+      typeof target === 'string' ? target.replace(ssm ? SSM_TARGET : SECRETS_MANAGER_TARGET, '') : '';
     const record = openCallRecord(request, operation, parseInput(body));
     state.calls.push(record);
     // AWS's Date header is its own clock, which is what clients correct a skewed clock from.
@@ -167,12 +195,12 @@ export function createRequestListener(state: ServerState) {
     const fault = state.faults.take(operation, record.region);
     if (fault !== undefined) {
       record.fault = fault.fault;
-      if (await applyFault(fault, response, record, state.closing)) return;
+      if (await applyFault(fault, response, record, state.closing, ssm)) return;
     }
     const answer =
       fault === undefined
-        ? answerFor(state, request, body, record)
-        : shapedAnswer(fault, answerFor(state, request, body, record));
+        ? answerFor(state, request, body, record, ssm)
+        : shapedAnswer(fault, answerFor(state, request, body, record, ssm));
     record.status = answer.status;
     if (fault?.fault === 'truncate') sendTruncated(response, answer);
     else if (fault?.fault === 'trickle')

@@ -36,6 +36,7 @@ describe('parseCommandLine', () => {
         secrets: [],
         files: [],
         fileOnDisk: false,
+        params: [],
         fallbackRegions: [],
         nameCase: 'upper',
         override: true,

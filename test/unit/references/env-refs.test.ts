@@ -67,7 +67,7 @@ describe('findEnvReferences: secretsmanager://', () => {
       URL: 'https://secretsmanager.eu-west-1.amazonaws.com',
       UPPER: 'SECRETSMANAGER://prod/db',
       SPACED: ' secretsmanager://prod/db',
-      SSM: 'ssm://param',
+      SSM: 'SSM://param',
       GONE: undefined,
     };
     assert.deepEqual(findEnvReferences(env, ON), []);
@@ -162,7 +162,8 @@ describe('findEnvReferences: bare ARNs (ECS valueFrom)', () => {
 
   it('ignores ARNs of other services, and secretsmanager ARNs that are not secrets', () => {
     const env = {
-      PARAM: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db',
+      // Parameter ARNs are Parameter Store references (test/unit/references/parameter-refs.test.ts); this is no parameter.
+      DOCUMENT: 'arn:aws:ssm:eu-west-1:123456789012:document/prod/db',
       ROLE: 'arn:aws:iam::123456789012:role/secret:x',
       OTHER: 'arn:aws:secretsmanager:eu-west-1:123456789012:other',
       NOT_AWS: 'arn:azure:secretsmanager:eu-west-1:123456789012:secret:x',
