@@ -4,6 +4,7 @@ import type { FetchedSecret } from '../references/fetch-request.ts';
 import { parameterArnRegion } from '../references/parameter-refs.ts';
 import type { CallLimiter } from './call-limiter.ts';
 import { type ErrorContext, fromAwsError } from './errors.ts';
+import { PageGuard } from './page-guard.ts';
 import type { ParameterEntry, ParameterStoreApi } from './parameter-store-api.ts';
 import { awsFailure, type SecretOutcome } from './secret-outcomes.ts';
 
@@ -81,6 +82,7 @@ export class ParameterValues {
   async listPath(path: string, abortSignal: AbortSignal): Promise<FetchedSecret[]> {
     const { api, context } = await this.#clients.forRegion('', PATH_ACTION);
     const found: FetchedSecret[] = [];
+    const pages = new PageGuard('GetParametersByPath', `"${path}/*"`);
     let nextToken: string | undefined;
     try {
       do {
@@ -96,7 +98,12 @@ export class ParameterValues {
             abortSignal,
           ),
         );
-        found.push(...(page.Parameters ?? []).map(toFetchedParameter));
+        const parameters = page.Parameters ?? [];
+        pages.check(
+          page.NextToken,
+          parameters.map((parameter) => parameter.Name ?? ''),
+        );
+        found.push(...parameters.map(toFetchedParameter));
         nextToken = page.NextToken;
       } while (nextToken !== undefined);
     } catch (error) {

@@ -251,6 +251,21 @@ describe('reading Parameter Store parameters', () => {
     assert.equal(emulator.count({ errorCode: 'ThrottlingException' }), 2);
   });
 
+  it('stops a GetParametersByPath that answers the same NextToken again, with one clear line', async () => {
+    emulator.clearFaults();
+    emulator.inject({ fault: 'sameNextToken', times: 1000, operation: 'GetParametersByPath' });
+    try {
+      const result = await runBin(['--param', '/prod/app/db/*', '--', 'true'], awsEnv(emulator));
+      assert.equal(result.status, 125);
+      assert.equal(
+        result.stderr,
+        'withsecrets: [AWS_ERROR] GetParametersByPath for "/prod/app/db/*" answered the same NextToken again (fix: the endpoint is looping: check --endpoint-url and the proxy, or retry later)\n',
+      );
+    } finally {
+      emulator.clearFaults();
+    }
+  });
+
   it('masks parameter values in the output, and --dry-run lists names and sources only', async () => {
     const masked = await runBin(
       ['--param', '/prod/json', '--', NODE, '-e', 'console.log(process.env.JSON, "json-pass-0004")'],
