@@ -46,7 +46,7 @@ export class SecretsFetcher {
 
   /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */
   changedSince(request: FetchRequest, last: FetchResult, abortSignal: AbortSignal): Promise<boolean> {
-    // Parameter Store has no value-free call to compare versions with: a run that reads parameters fetches each round.
+    // Parameters are not checked by version alone yet (DescribeParameters could): a run that reads one fetches each round.
     if (request.parameters.length > 0 || request.parameterPaths.length > 0) return Promise.resolve(true);
     return this.#versions.changedSince(request, last, abortSignal);
   }
