@@ -12,7 +12,11 @@ export async function withDeadline<T>(
   outer: AbortSignal,
   work: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  // One controller for both: AbortSignal.any is Node 20.3+, and withsecrets runs on every Node 20.
   const deadline = new AbortController();
+  const stop = () => deadline.abort();
+  if (outer.aborted) stop();
+  else outer.addEventListener('abort', stop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -21,9 +25,10 @@ export async function withDeadline<T>(
     }, timeoutMs);
   });
   try {
-    return await Promise.race([work(AbortSignal.any([outer, deadline.signal])), expired]);
+    return await Promise.race([work(deadline.signal), expired]);
   } finally {
     clearTimeout(timer);
+    outer.removeEventListener('abort', stop);
   }
 }
 
