@@ -13,6 +13,7 @@ const FAMILIES: readonly { readonly family: string; readonly file: string }[] = 
   { family: 'bad input', file: 'test/e2e/bad-input.test.ts' },
   { family: 'hygiene: no secret in writes, files, argv, messages', file: 'test/e2e/hygiene.test.ts' },
   { family: "Node's own settings (NODE_OPTIONS, NODE_DEBUG)", file: 'test/e2e/node-options.test.ts' },
+  { family: 'unusual hosts (TMPDIR, read-only roots)', file: 'test/e2e/hostile-host.test.ts' },
   { family: 'the SDK against each emulator fault', file: 'test/emulator/faults.test.ts' },
   { family: 'load: 200 runs at once, 1,000 secrets in one run', file: 'test/reliability/load.test.ts' },
 ];
