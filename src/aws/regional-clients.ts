@@ -9,6 +9,8 @@ import { withoutThrottlingRetries } from './capped-retry.ts';
 import { DirectClient } from './direct-client.ts';
 import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
 import type { ErrorContext } from './errors.ts';
+import type { ProxyAgents } from './proxy-agents.ts';
+import { proxySettingsFrom } from './proxy-environment.ts';
 import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
 export interface AwsOptions extends RouteOptions {
@@ -28,6 +30,11 @@ let sdk: SdkModule | undefined;
 function loadSdk(): SdkModule {
   sdk ??= require('@aws-sdk/client-secrets-manager') as SdkModule;
   return sdk;
+}
+
+/** src/aws/proxy-agents.ts, which loads hpagent, only for a run whose environment sets a proxy. */
+function loadProxyAgents(): typeof import('./proxy-agents.ts') {
+  return require('./proxy-agents.ts') as typeof import('./proxy-agents.ts');
 }
 
 /** Per attempt; with 3 attempts a silent endpoint fails in about 10 s instead of hanging. */
@@ -52,10 +59,16 @@ export class RegionalClients {
   readonly #options: AwsOptions;
   readonly #clients = new Map<string, RegionalClient>();
   #sdkCredentials: Sdk.SecretsManagerClient['config']['credentials'] | undefined;
+  /** Both routes' agents when the environment sets a proxy; none otherwise, and then hpagent is never loaded. */
+  readonly #agents: ProxyAgents | undefined;
 
   constructor(options: AwsOptions) {
     this.#options = options;
     setDefaultAutoSelectFamilyAttemptTimeout(CONNECT_ATTEMPT_TIMEOUT_MS);
+    // The Secrets Manager Agent is never proxied: it is on this host or pod, over plain http (docs/security.md).
+    const proxies = options.agent === undefined ? proxySettingsFrom(options.env) : undefined;
+    this.#agents =
+      proxies === undefined ? undefined : loadProxyAgents().proxyAgentsFor(proxies, CONNECT_TIMEOUT_MS);
   }
 
   /** The region an id is fetched from: the ARN's own, or '' for the configured one. */
@@ -105,6 +118,7 @@ export class RegionalClients {
                 maxAttempts: MAX_ATTEMPTS,
                 connectTimeoutMs: CONNECT_TIMEOUT_MS,
                 requestTimeoutMs: REQUEST_TIMEOUT_MS,
+                ...(this.#agents === undefined ? {} : { agents: this.#agents }),
               }),
               region: Promise.resolve(route.region),
             };
@@ -132,6 +146,7 @@ export class RegionalClients {
         connectionTimeout: CONNECT_TIMEOUT_MS,
         requestTimeout: REQUEST_TIMEOUT_MS,
         throwOnRequestTimeout: true,
+        ...this.#agents,
       },
       ...(region === undefined ? {} : { region }),
       ...(this.#options.profile === undefined ? {} : { profile: this.#options.profile }),

@@ -30,6 +30,7 @@ export function seaConfig(plan: ExecutablePlan, blob: string): object {
   const names = [
     'withsecrets.cjs',
     'aws-sdk.cjs',
+    'proxy.cjs',
     ...(plan.codeCaches ? ['withsecrets.cache', 'aws-sdk.cache'] : []),
   ];
   const missing = names.filter((name) => !existsSync(join(plan.dist, name)));
