@@ -33,9 +33,9 @@ type CreateConnection = HttpAgent['createConnection'];
  * share the handler, and reach other hosts): a host that NO_PROXY names connects as without a proxy, any other
  * through a CONNECT tunnel to the proxy, TLS then running end to end inside it.
  */
-export function proxyAgentsFor(settings: ProxySettings, connectTimeoutMs: number): ProxyAgents {
+export function proxyAgentsFor(settings: ProxySettings, tunnelTimeoutMs: number): ProxyAgents {
   const { HttpProxyAgent, HttpsProxyAgent } = loadHpagent();
-  const route = { settings, connectTimeoutMs };
+  const route = { settings, tunnelTimeoutMs };
   const https = settings.https?.url;
   const http = settings.http?.url;
   return {
@@ -70,12 +70,12 @@ function routed<A extends HttpAgent>(
     settings,
     protocol,
     direct,
-    connectTimeoutMs,
+    tunnelTimeoutMs,
   }: {
     settings: ProxySettings;
     protocol: 'http:' | 'https:';
     direct: CreateConnection;
-    connectTimeoutMs: number;
+    tunnelTimeoutMs: number;
   },
 ): A {
   const tunnel = agent.createConnection;
@@ -86,7 +86,7 @@ function routed<A extends HttpAgent>(
     if (proxy === undefined) return direct.call(this, options, callback);
     const target = `${host}:${port}`;
     // hpagent bounds the CONNECT by `timeout`: NodeHttpHandler's connection timeout starts only once it has a socket.
-    return tunnel.call(this, { ...options, timeout: connectTimeoutMs }, (error, socket) => {
+    return tunnel.call(this, { ...options, timeout: tunnelTimeoutMs }, (error, socket) => {
       if (error === null) callback?.(null, socket);
       else callback?.(proxyFailureOf(error, proxy, target), socket);
     });

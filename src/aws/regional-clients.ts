@@ -47,6 +47,11 @@ const CONNECT_TIMEOUT_MS = 3000;
  * still has time of its own. Both routes connect through node:net, so setting Node's default covers both.
  */
 export const CONNECT_ATTEMPT_TIMEOUT_MS = CONNECT_TIMEOUT_MS / 2;
+/**
+ * How long a proxy may take to open a tunnel (its CONNECT answer). Under the 3 s a request may take to be answered,
+ * which counts from before the tunnel: a proxy that says nothing is then named as the proxy, not as the endpoint.
+ */
+const TUNNEL_TIMEOUT_MS = REQUEST_TIMEOUT_MS - 500;
 const MAX_ATTEMPTS = 3;
 const DEFAULT_REGION_KEY = '';
 
@@ -68,7 +73,7 @@ export class RegionalClients {
     // The Secrets Manager Agent is never proxied: it is on this host or pod, over plain http (docs/security.md).
     const proxies = options.agent === undefined ? proxySettingsFrom(options.env) : undefined;
     this.#agents =
-      proxies === undefined ? undefined : loadProxyAgents().proxyAgentsFor(proxies, CONNECT_TIMEOUT_MS);
+      proxies === undefined ? undefined : loadProxyAgents().proxyAgentsFor(proxies, TUNNEL_TIMEOUT_MS);
   }
 
   /** The region an id is fetched from: the ARN's own, or '' for the configured one. */
