@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'BAD_CREDENTIALS'
   | 'THROTTLED'
   | 'NETWORK'
+  | 'PROXY'
   | 'TIMEOUT'
   | 'AWS_ERROR'
   | 'FILE_DIR'

@@ -8,6 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { type AwsCredentialIdentity, SMITHY_CONTEXT_KEY } from '@smithy/types';
 import { awsJsonOutput, awsJsonRequest, withBinary } from './aws-json.ts';
 import { withoutThrottlingRetries } from './capped-retry.ts';
+import type { ProxyAgents } from './proxy-agents.ts';
 import type {
   BatchGetSecretValueInput,
   BatchGetSecretValueOutput,
@@ -30,6 +31,8 @@ export interface DirectClientOptions {
   readonly connectTimeoutMs: number;
   /** How long the answer may take to begin, and then how long the socket may stay silent. */
   readonly requestTimeoutMs: number;
+  /** The proxy's tunnelling agents, when the environment sets a proxy (src/aws/proxy-agents.ts). */
+  readonly agents?: ProxyAgents;
 }
 
 const SERVICE = 'secretsmanager';
@@ -68,6 +71,7 @@ export class DirectClient implements SecretsManagerApi {
       requestTimeout: options.requestTimeoutMs,
       socketTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,
+      ...options.agents,
     });
     const strategy = new StandardRetryStrategy(options.maxAttempts);
     const retryWith = (retryStrategy: typeof strategy | ReturnType<typeof withoutThrottlingRetries>) =>

@@ -1,5 +1,6 @@
 // Translates what the AWS SDK throws into withsecrets errors that name the secret or parameter and say what to do.
 import { WithsecretsError } from '../errors.ts';
+import { explainProxyFailure, ProxyFailure } from './proxy-failures.ts';
 
 export interface ErrorContext {
   /** The secret id (or parameter name) as the user wrote it, when the failure concerns one. */
@@ -66,6 +67,8 @@ export function isThrottled(thrown: unknown): boolean {
 export function fromAwsError(thrown: unknown, context: ErrorContext): WithsecretsError {
   // A client that already put its failure in words (src/aws/agent-client.ts) named the secret itself.
   if (thrown instanceof WithsecretsError) return thrown;
+  // Failed before a tunnel existed (src/aws/proxy-agents.ts): the proxy's failure, named without its credentials.
+  if (thrown instanceof ProxyFailure) return explainProxyFailure(thrown);
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as SdkErrorShape;
   const name = typeof error.name === 'string' ? error.name : '';
   const code = typeof error.code === 'string' ? error.code : '';

@@ -37,7 +37,7 @@ export class SecretsFetcher {
     this.#clients = new RegionalClients(options);
     this.#values = new SecretValues(this.#clients, this.#calls);
     // Its clients (and the SSM client's code) are made only when a run asks for a parameter.
-    this.#parameters = new ParameterValues(new SsmClients(options), this.#calls);
+    this.#parameters = new ParameterValues(new SsmClients(options, this.#clients.proxyAgents), this.#calls);
     this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
     const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options));

@@ -9,6 +9,8 @@ import { withoutThrottlingRetries } from './capped-retry.ts';
 import { DirectClient } from './direct-client.ts';
 import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
 import type { ErrorContext } from './errors.ts';
+import type { ProxyAgents } from './proxy-agents.ts';
+import { proxySettingsFrom } from './proxy-environment.ts';
 import type { SecretsManagerApi } from './secrets-manager-api.ts';
 
 export interface AwsOptions extends RouteOptions {
@@ -30,6 +32,11 @@ function loadSdk(): SdkModule {
   return sdk;
 }
 
+/** src/aws/proxy-agents.ts, which loads hpagent, only for a run whose environment sets a proxy. */
+function loadProxyAgents(): typeof import('./proxy-agents.ts') {
+  return require('./proxy-agents.ts') as typeof import('./proxy-agents.ts');
+}
+
 /** Per attempt; with 3 attempts a silent endpoint fails in about 10 s instead of hanging. */
 const REQUEST_TIMEOUT_MS = 3000;
 const CONNECT_TIMEOUT_MS = 3000;
@@ -40,17 +47,27 @@ const CONNECT_TIMEOUT_MS = 3000;
  * still has time of its own. Both routes connect through node:net, so setting Node's default covers both.
  */
 export const CONNECT_ATTEMPT_TIMEOUT_MS = CONNECT_TIMEOUT_MS / 2;
+/**
+ * How long a proxy may take to open a tunnel (its CONNECT answer). Under the 3 s a request may take to be answered,
+ * which counts from before the tunnel: a proxy that says nothing is then named as the proxy, not as the endpoint.
+ */
+const TUNNEL_TIMEOUT_MS = REQUEST_TIMEOUT_MS - 500;
 const MAX_ATTEMPTS = 3;
 const DEFAULT_REGION_KEY = '';
 
 /** What every SDK client of a run is built with (both services): the timeouts, attempts, region, profile, endpoint. */
-export function sdkClientSettings(options: AwsOptions, region: string | undefined) {
+export function sdkClientSettings(
+  options: AwsOptions,
+  region: string | undefined,
+  agents: ProxyAgents | undefined,
+) {
   return {
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: CONNECT_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
+      ...agents,
     },
     ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -67,10 +84,21 @@ export class RegionalClients {
   readonly #options: AwsOptions;
   readonly #clients = new Map<string, RegionalClient>();
   #sdkCredentials: Sdk.SecretsManagerClient['config']['credentials'] | undefined;
+  /** Both routes' agents when the environment sets a proxy; none otherwise, and then hpagent is never loaded. */
+  readonly #agents: ProxyAgents | undefined;
 
   constructor(options: AwsOptions) {
     this.#options = options;
     setDefaultAutoSelectFamilyAttemptTimeout(CONNECT_ATTEMPT_TIMEOUT_MS);
+    // The Secrets Manager Agent is never proxied: it is on this host or pod, over plain http (docs/security.md).
+    const proxies = options.agent === undefined ? proxySettingsFrom(options.env) : undefined;
+    this.#agents =
+      proxies === undefined ? undefined : loadProxyAgents().proxyAgentsFor(proxies, TUNNEL_TIMEOUT_MS);
+  }
+
+  /** The proxy's agents for the SDK's HTTP handler, when the environment sets a proxy (Parameter Store's too). */
+  get proxyAgents(): ProxyAgents | undefined {
+    return this.#agents;
   }
 
   /** The region an id is fetched from: the ARN's own, or '' for the configured one. */
@@ -120,6 +148,7 @@ export class RegionalClients {
                 maxAttempts: MAX_ATTEMPTS,
                 connectTimeoutMs: CONNECT_TIMEOUT_MS,
                 requestTimeoutMs: REQUEST_TIMEOUT_MS,
+                ...(this.#agents === undefined ? {} : { agents: this.#agents }),
               }),
               region: Promise.resolve(route.region),
             };
@@ -142,7 +171,7 @@ export class RegionalClients {
       DescribeSecretCommand,
     } = loadSdk();
     const client = new SecretsManagerClient({
-      ...sdkClientSettings(this.#options, region),
+      ...sdkClientSettings(this.#options, region, this.#agents),
       // Clients of other regions share the first one's credentials, so they are resolved once.
       ...(this.#sdkCredentials === undefined ? {} : { credentials: this.#sdkCredentials }),
     });

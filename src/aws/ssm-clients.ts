@@ -3,6 +3,7 @@ import type * as Ssm from '@aws-sdk/client-ssm';
 import type { ErrorContext } from './errors.ts';
 import type { ParameterStoreApi } from './parameter-store-api.ts';
 import type { ParameterClients } from './parameter-values.ts';
+import type { ProxyAgents } from './proxy-agents.ts';
 import { type AwsOptions, sdkClientSettings } from './regional-clients.ts';
 
 type SsmModule = typeof Ssm;
@@ -30,9 +31,12 @@ export function configuredSsmEndpoint(options: AwsOptions): string | undefined {
 export class SsmClients implements ParameterClients {
   readonly #options: AwsOptions;
   readonly #clients = new Map<string, RegionalClient>();
+  /** Secrets Manager's clients' proxy agents: one proxy setting for both services. */
+  readonly #agents: ProxyAgents | undefined;
 
-  constructor(options: AwsOptions) {
+  constructor(options: AwsOptions, agents: ProxyAgents | undefined) {
     this.#options = options;
+    this.#agents = agents;
   }
 
   async forRegion(key: string, action: string): Promise<{ api: ParameterStoreApi; context: ErrorContext }> {
@@ -52,7 +56,7 @@ export class SsmClients implements ParameterClients {
     const region = key || this.#options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     const { SSMClient, GetParametersCommand, GetParametersByPathCommand } = loadSsm();
-    const client = new SSMClient(sdkClientSettings(this.#options, region));
+    const client = new SSMClient(sdkClientSettings(this.#options, region, this.#agents));
     const api: ParameterStoreApi = {
       getParameters: (input, abortSignal) =>
         client.send(new GetParametersCommand({ ...input, Names: [...input.Names] }), { abortSignal }),

@@ -44,5 +44,5 @@ export function thirdPartyLicenses(packages: readonly BundledPackage[]): string 
   const sections = [...byText].map(
     ([text, names]) => `${names.join('\n')}\n\n${text || '(no licence file)'}\n`,
   );
-  return `dist/withsecrets.cjs, dist/aws-sdk.cjs and dist/aws-ssm.cjs contain code from these packages.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
+  return `dist/withsecrets.cjs, dist/aws-sdk.cjs, dist/aws-ssm.cjs and dist/proxy.cjs contain code from these packages.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
 }

@@ -30,7 +30,9 @@ export function seaConfig(plan: ExecutablePlan, blob: string): object {
   const names = [
     'withsecrets.cjs',
     'aws-sdk.cjs',
-    ...(plan.codeCaches ? ['withsecrets.cache', 'aws-sdk.cache'] : []),
+    'aws-ssm.cjs',
+    'proxy.cjs',
+    ...(plan.codeCaches ? ['withsecrets.cache', 'aws-sdk.cache', 'aws-ssm.cache'] : []),
   ];
   const missing = names.filter((name) => !existsSync(join(plan.dist, name)));
   if (missing.length > 0)

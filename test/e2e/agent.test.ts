@@ -1,13 +1,12 @@
 // --agent end to end: the built bin reads through the emulator's stand-in agent, with no SDK, no credentials, no API call.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AGENT_OPERATION } from '../emulator/agent.ts';
 import { type Emulator, startEmulator } from '../emulator/emulator.ts';
-import { BIN, EMPTY_AWS_CONFIG, fixture, NODE, printedEnv, runBin, startBin } from './harness.ts';
+import { BIN, closedPort, EMPTY_AWS_CONFIG, fixture, NODE, printedEnv, runBin, startBin } from './harness.ts';
 
 const TOKEN = 'agent-token-FAKE-5f3a9c';
 const PRINT_ENV = fixture('print-env.js');
@@ -22,15 +21,6 @@ function agentEnv(extra: Record<string, string> = {}): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('--agent: secrets through the Secrets Manager Agent', () => {

@@ -115,6 +115,21 @@ describe('the single executable', { skip }, () => {
     });
   }
 
+  it('reads a Parameter Store parameter from its own bundle inside the executable', async () => {
+    emulator.putParameter('/exe/app/db-url', 'url-FAKE-exe-param-2Vd8', { type: 'SecureString' });
+    const result = await both([
+      '--no-mask',
+      '--param',
+      '/exe/app/db-url',
+      '--',
+      NODE,
+      fixture('print-env.js'),
+      'DB_URL',
+    ]);
+    assert.deepEqual([result.status, result.stderr], [0, '']);
+    assert.deepEqual(printedEnv(result.stdout), { DB_URL: 'url-FAKE-exe-param-2Vd8' });
+  });
+
   it('masks what the command prints, its encoded forms too', async () => {
     const script = `process.stdout.write(process.env.T + " " + Buffer.from(process.env.T).toString("base64") + "\\n")`;
     const result = await both(['-s', 'T=app/token', '--', NODE, '-e', script]);

@@ -1,6 +1,7 @@
 // Drives the built bin/withsecrets.js as a user would: a clean environment, the emulator, markers not sleeps.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Emulator, startEmulator } from '../emulator/emulator.ts';
@@ -139,4 +140,13 @@ export function printedEnv(stdout: string): Record<string, string | null> {
   const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
   if (line === undefined) throw new Error(`no JSON line in stdout: ${stdout}`);
   return JSON.parse(line) as Record<string, string | null>;
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -88,6 +88,8 @@ describe('the npm package', () => {
       'bin/withsecrets.js',
       'dist/withsecrets.cjs',
       'dist/aws-sdk.cjs',
+      'dist/aws-ssm.cjs',
+      'dist/proxy.cjs',
       'dist/THIRD-PARTY-LICENSES.txt',
       'dist/sbom.cdx.json',
       'package.json',

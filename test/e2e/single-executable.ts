@@ -12,6 +12,7 @@ const DIST = join(ROOT, 'dist');
 const INPUTS = [
   join(DIST, 'withsecrets.cjs'),
   join(DIST, 'aws-sdk.cjs'),
+  join(DIST, 'proxy.cjs'),
   join(DIST, 'withsecrets.cache'),
   join(DIST, 'aws-sdk.cache'),
   LAUNCHER,
