@@ -14,6 +14,8 @@ const FAMILIES: readonly { readonly family: string; readonly file: string }[] = 
   { family: 'hygiene: no secret in writes, files, argv, messages', file: 'test/e2e/hygiene.test.ts' },
   { family: "Node's own settings (NODE_OPTIONS, NODE_DEBUG)", file: 'test/e2e/node-options.test.ts' },
   { family: 'unusual hosts (TMPDIR, read-only roots)', file: 'test/e2e/hostile-host.test.ts' },
+  { family: 'HTTP(S) proxies: CONNECT, credentials, 407, dead and silent', file: 'test/e2e/proxy.test.ts' },
+  { family: 'HTTP(S) proxies: NO_PROXY and what is never proxied', file: 'test/e2e/proxy-bypass.test.ts' },
   { family: 'the SDK against each emulator fault', file: 'test/emulator/faults.test.ts' },
   { family: 'load: 200 runs at once, 1,000 secrets in one run', file: 'test/reliability/load.test.ts' },
 ];
