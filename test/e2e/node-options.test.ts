@@ -138,6 +138,48 @@ describe('NODE_OPTIONS outside the allowlist', () => {
     });
   }
 
+  it('the options that write files (warnings, trace events, reports) write none that holds a value or a credential', async () => {
+    const token = 'FAKE-node-options-session-Lw5Rq2';
+    const secretKey = 'FAKE-node-options-secret-key-Vb7Tn1';
+    emulator.addCredentials({
+      accessKeyId: 'AKIAFAKENODEOPTIONS',
+      secretAccessKey: secretKey,
+      sessionToken: token,
+    });
+    const written: string[] = [];
+    for (const options of [
+      '--redirect-warnings=DIR/warnings.txt --trace-warnings',
+      '--trace-event-categories=node,node.bootstrap,node.environment,v8 --trace-event-file-pattern=DIR/trace.log',
+      '--report-uncaught-exception --report-on-fatalerror --report-directory=DIR',
+    ]) {
+      const dir = fresh(options.replace(/[^a-z]/g, '').slice(0, 40));
+      const result = await runBin(['-s', 'P=app/token', '--', 'sh', '-c', 'test -n "$P"'], {
+        ...awsEnv(emulator),
+        AWS_ACCESS_KEY_ID: 'AKIAFAKENODEOPTIONS',
+        AWS_SECRET_ACCESS_KEY: secretKey,
+        AWS_SESSION_TOKEN: token,
+        NODE_OPTIONS: options.replaceAll('DIR', dir),
+      });
+      assert.equal(result.status, 0, `${options}: ${result.stderr}`);
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        const text = readFileSync(join(dir, file), 'latin1');
+        written.push(`${options.split(' ')[0]}: ${file}`);
+        for (const needle of [VALUE, token, secretKey])
+          assert.equal(
+            text.includes(needle),
+            false,
+            `${options} wrote ${file} holding a value or a credential`,
+          );
+      }
+    }
+    // The control: the options did act (on the process that only re-runs withsecrets), and wrote a file to read.
+    // (--cpu-prof and --heap-prof Node itself refuses in NODE_OPTIONS.)
+    assert.ok(
+      written.some((entry) => entry.startsWith('--trace-event-categories')),
+      written.join('; '),
+    );
+  });
+
   it('passes the exit status and a relayed SIGTERM through the re-execution as without it', async () => {
     for (const options of [awsEnv(emulator), env('--inspect-port=0 --no-warnings')]) {
       const exited = await runBin(['-s', 'P=app/token', '--', 'sh', '-c', 'exit 3'], options);
