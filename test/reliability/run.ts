@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
-/** Each family and the test file that holds its matrix; load is here only, the others run in `npm test` too. */
+/** Each family and the test file that holds its matrix; load and output are here only, the rest in `npm test` too. */
 const FAMILIES: readonly { readonly family: string; readonly file: string }[] = [
   { family: 'network faults, both routes (incl. a misbehaving endpoint)', file: 'test/e2e/faults.test.ts' },
   { family: 'AWS failures (denied, missing, throttled, timeouts)', file: 'test/e2e/failures.test.ts' },
@@ -18,6 +18,10 @@ const FAMILIES: readonly { readonly family: string; readonly file: string }[] = 
   { family: 'HTTP(S) proxies: NO_PROXY and what is never proxied', file: 'test/e2e/proxy-bypass.test.ts' },
   { family: 'the SDK against each emulator fault', file: 'test/emulator/faults.test.ts' },
   { family: 'load: 200 runs at once, 1,000 secrets in one run', file: 'test/reliability/load.test.ts' },
+  {
+    family: 'output at its worst: 1 GB without a newline, both streams at once',
+    file: 'test/reliability/output.test.ts',
+  },
 ];
 
 interface FamilyResult {
