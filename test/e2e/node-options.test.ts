@@ -142,7 +142,7 @@ describe('NODE_OPTIONS outside the allowlist', () => {
     const token = 'FAKE-node-options-session-Lw5Rq2';
     const secretKey = 'FAKE-node-options-secret-key-Vb7Tn1';
     emulator.addCredentials({
-      accessKeyId: 'AKIAFAKENODEOPTIONS',
+      accessKeyId: 'fake-node-options-key',
       secretAccessKey: secretKey,
       sessionToken: token,
     });
@@ -155,7 +155,7 @@ describe('NODE_OPTIONS outside the allowlist', () => {
       const dir = fresh(options.replace(/[^a-z]/g, '').slice(0, 40));
       const result = await runBin(['-s', 'P=app/token', '--', 'sh', '-c', 'test -n "$P"'], {
         ...awsEnv(emulator),
-        AWS_ACCESS_KEY_ID: 'AKIAFAKENODEOPTIONS',
+        AWS_ACCESS_KEY_ID: 'fake-node-options-key',
         AWS_SECRET_ACCESS_KEY: secretKey,
         AWS_SESSION_TOKEN: token,
         NODE_OPTIONS: options.replaceAll('DIR', dir),
