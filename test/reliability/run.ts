@@ -42,7 +42,7 @@ function readTap(tap: string): FamilyResult {
     const line = lines[index] ?? '';
     const outcome = /^\s*(not ok|ok) \d+ - (.*?)(?: # SKIP.*)?$/.exec(line);
     const diagnostic = /^\s*# (.*)$/.exec(line);
-    if (diagnostic !== null && /succeeded in|secrets in/.test(diagnostic[1] ?? ''))
+    if (diagnostic !== null && /succeeded in|secrets in|peak RSS/.test(diagnostic[1] ?? ''))
       notes.push(diagnostic[1] ?? '');
     if (outcome === null || line.includes('# SKIP')) continue;
     // The YAML block after it says whether it is a suite, and how long it took.
