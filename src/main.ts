@@ -11,6 +11,7 @@ import { chooseFilePlace } from './files/memory-place.ts';
 import { prepareChildOutput, wireChildOutput } from './mask/child-output.ts';
 import { RunMask } from './mask/run-mask.ts';
 import { type ChildExit, exitLike, flushStdio } from './process/exit.ts';
+import { onWithsecretsExit } from './process/exit-hook.ts';
 import { SignalRouter } from './process/signal-router.ts';
 import { FATAL_TO_WITHSECRETS } from './process/signals.ts';
 import { childInput } from './process/stdin-pipe.ts';
@@ -100,7 +101,12 @@ async function pipeline(
   // Checked before the fetch: a run with nowhere safe to put its files fetches nothing. --dry-run makes no file.
   if (selection.files.length > 0) {
     if (invocation.dryRun) chooseFilePlace(invocation, io.env);
-    else run.files = FileStore.open(invocation, io.env);
+    else {
+      const files = FileStore.open(invocation, io.env);
+      run.files = files;
+      // On process exit and on a signal no one handles; main's finally removes them sooner.
+      onWithsecretsExit(() => files.remove());
+    }
   }
   const files = run.files;
   // The output's pipes need no secret: the process that makes them starts first and runs while the fetch is in

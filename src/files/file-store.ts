@@ -2,7 +2,6 @@
 
 import { Buffer } from 'node:buffer';
 import { join } from 'node:path';
-import { onExit } from 'signal-exit';
 import type { DeliveredFile } from '../environment/deliveries.ts';
 import { WithsecretsError } from '../errors.ts';
 import { chooseFilePlace, type PlaceOptions } from './memory-place.ts';
@@ -13,11 +12,10 @@ export class FileStore {
   readonly directory: string;
   /** What each file holds now, by name: a rotation rewrites only the files whose value changed. */
   readonly #written = new Map<string, Buffer>();
-  readonly #removeOnExit: () => void;
 
   /**
    * Chooses the place (throws FILE_DIR when there is none), removes what killed runs left there, and makes this
-   * run's directory. From here on the directory goes when withsecrets exits, whatever way it exits but SIGKILL.
+   * run's directory. The caller removes it on every way out (main.ts: its finally, and process/exit-hook.ts).
    */
   static open(options: PlaceOptions, env: Readonly<Record<string, string | undefined>>): FileStore {
     const place = chooseFilePlace(options, env);
@@ -41,8 +39,6 @@ export class FileStore {
 
   private constructor(directory: string) {
     this.directory = directory;
-    // signal-exit runs this on process exit and on a signal no one else handles; main.ts removes it sooner.
-    this.#removeOnExit = onExit(() => removeRunDirectory(directory));
   }
 
   /** The path the child is given for a file: fixed for the run, so a rotation keeps it. */
@@ -76,6 +72,5 @@ export class FileStore {
   remove(): void {
     removeRunDirectory(this.directory);
     this.#written.clear();
-    this.#removeOnExit();
   }
 }

@@ -1,12 +1,11 @@
 // Owns the running child: relays signals to it, restarts it on rotation, and says when the run is over.
-import { onExit } from 'signal-exit';
 import type { ChildOutput } from '../mask/child-output.ts';
 import type { ChildExit } from './exit.ts';
+import { onWithsecretsExit } from './exit-hook.ts';
 import {
   childGotItFromTerminal,
   HARMLESS_BEFORE_CHILD,
   JOB_CONTROL_STOPS,
-  QUIETLY_IGNORED,
   RUN_STOP_REQUESTS,
 } from './signals.ts';
 import { type RunningChild, startChild } from './spawn.ts';
@@ -31,9 +30,6 @@ export interface ChildLaunch {
  */
 type Phase = 'running' | 'ending' | 'replacing' | 'stopping' | 'terminating' | 'ended';
 
-/** The listener that keeps a signal in QUIETLY_IGNORED from reaching signal-exit alone. */
-function ignoreSignal(): void {}
-
 /** The wait for the pipes after the child exits (a background grandchild may hold them). */
 const DRAIN_TIMEOUT_MS = 1000;
 /** How long a child stopped after an internal failure gets before SIGKILL. */
@@ -56,11 +52,7 @@ export class Supervisor {
       this.#settle = { resolve, reject };
     });
     // If withsecrets dies of something it does not relay, the child must not linger.
-    onExit(() => this.#child?.signal('SIGTERM'));
-    // signal-exit listens on these too: alone there, it would take them for a death and stop the child.
-    for (const signal of QUIETLY_IGNORED) {
-      if (!process.listeners(signal).includes(ignoreSignal)) process.on(signal, ignoreSignal);
-    }
+    onWithsecretsExit(() => this.#child?.signal('SIGTERM'));
   }
 
   async start(launch: ChildLaunch): Promise<void> {

@@ -221,6 +221,29 @@ describe('--file', { skip: !shmIsTmpfs && '/dev/shm is not a tmpfs here' }, () =
       }
     });
 
+    it('SIGXFSZ while the values are being fetched changes nothing: the run goes on and the file is there', async (t) => {
+      // Node ignores SIGXFSZ; signal-exit, alone on it before the command starts, once took it for a death.
+      const own = await emulatorWith({ 'files/app': JSON.stringify({ token: TOKEN }) });
+      t.after(() => own.close());
+      own.inject({ fault: 'delay', delayMs: 1500 });
+      const wrapper = startWrapper(
+        ['--no-mask', '--file-dir', place, '--file', 'T=files/app#token', '--', 'sh', '-c', 'cat "$T"'],
+        { env: awsEnv(own) },
+      );
+      try {
+        await waitUntil(
+          () => own.count() > 0 && runDirectories().length === 1,
+          'the run directory and the call',
+        );
+        process.kill(wrapper.pid, 'SIGXFSZ');
+        const finished = await ended(wrapper);
+        assert.deepEqual([finished.status, finished.stdout, finished.stderr], [0, TOKEN, '']);
+        assert.deepEqual(runDirectories(), []);
+      } finally {
+        wrapper.kill();
+      }
+    });
+
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`after ${signal} to withsecrets, which the command gets and answers while its file is still there`, async () => {
         const wrapper = startWrapper(
