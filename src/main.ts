@@ -114,12 +114,17 @@ async function pipeline(
   let earlyOutput = fetches && !invocation.dryRun ? prepareChildOutput(invocation) : undefined;
   const fetcher = fetches ? await createFetcher(invocation, io.env, reporter) : undefined;
   const filePath = (fileName: string) => files?.pathOf(fileName) ?? '';
+  const mask = new RunMask(invocation);
   // Each round's files are written before anything acts on the round: a rotation replaces them before the restart.
+  // The mask learns the values first: the running command may read a new file and print it at once.
   const fetchAll = async (abort: AbortSignal) => {
     const round = await withDeadline(invocation.fetchTimeoutMs, abort, (bounded) =>
       fetchRound(selection, invocation, io.env, fetcher, bounded, filePath),
     );
-    files?.write(round.resolved.files);
+    if (files !== undefined) {
+      mask.add(round.resolved);
+      files.write(round.resolved.files);
+    }
     return round;
   };
   let first: Round;
@@ -130,7 +135,6 @@ async function pipeline(
     throw error;
   }
   if (signals.pending !== undefined) return { signal: signals.pending };
-  const mask = new RunMask(invocation);
   reporter.maskWith(mask);
   const launch = async (round: Round): Promise<ChildLaunch> => {
     const output = earlyOutput ?? (mask.compiled.isEmpty ? undefined : prepareChildOutput(invocation));

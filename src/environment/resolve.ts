@@ -73,6 +73,8 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     (reference.parameter ? usedParameters : used).add(secret);
     return collect(() => [valueForEnvReference(secret, reference)]) ?? [];
   });
+  /** Secrets delivered whole: the command may print any one field of a JSON one, as if it were a --secret key. */
+  const deliveredWhole = new Set<FetchedSecret>();
   const deliver = (ref: SecretRef): DeliveredValue | undefined => {
     const key = queryKey(refQuery(ref, selection));
     const failure = fetched.failures.get(key);
@@ -80,6 +82,7 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return undefined;
     used.add(secret);
+    if (ref.key === undefined) deliveredWhole.add(secret);
     return collect(() => deliveredValue(secret, ref.key, idWithVersion(ref)));
   };
   const files = selection.files.flatMap((file): DeliveredFile[] => {
@@ -92,7 +95,7 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   const secretStrings = [...used, ...usedParameters].flatMap((secret) =>
     secret.secretString === undefined ? [] : [secret.secretString],
   );
-  secretStrings.push(...[...usedParameters].flatMap(jsonStringsOf));
+  secretStrings.push(...[...usedParameters, ...deliveredWhole].flatMap(jsonStringsOf));
   return {
     injected: [...injected, ...fromParams],
     references,

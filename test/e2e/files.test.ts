@@ -154,6 +154,16 @@ describe('--file', { skip: !shmIsTmpfs && '/dev/shm is not a tmpfs here' }, () =
     assert.equal(result.stdout, '***\ndone\n');
   });
 
+  it('masks each field of a JSON secret delivered whole, as -s would: the command may print one alone', async () => {
+    const script = `const o = JSON.parse(require('fs').readFileSync(process.env.T, 'utf8')); console.log(o.token, o.nested.a)`;
+    const result = await runBin(
+      ['--file-dir', place, '--file', 'T=files/app', '--', NODE, '-e', script],
+      env,
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, '*** ***\n');
+  });
+
   describe('removes the files on every way out', () => {
     for (const [name, args, status] of [
       ['a non-zero exit', ['--exit=3'], 3],
