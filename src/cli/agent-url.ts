@@ -22,7 +22,8 @@ export function parseAgentUrl(raw: RawValue): string | undefined {
   try {
     url = new URL(text);
   } catch {
-    throw agentUsage(`--agent takes an http:// URL such as ${DEFAULT_AGENT_URL}, not "${text}"`);
+    // Not quoted: text that is not a URL may still hold a password (http://user:pa ss@host).
+    throw agentUsage(`--agent takes an http:// URL such as ${DEFAULT_AGENT_URL}; this value is not a URL`);
   }
   // The agent serves plain HTTP on a local address: https:// would never reach it.
   if (url.protocol !== 'http:') throw agentUsage(`--agent takes an http:// URL, not ${url.protocol}//`);

@@ -70,7 +70,7 @@ describe('parseAgentUrl refusals', () => {
   for (const [value, fragment] of [
     ['https://localhost:2773', 'takes an http:// URL, not https://'],
     ['localhost:2773', 'takes an http:// URL'],
-    ['not a url', 'takes an http:// URL such as http://localhost:2773, not "not a url"'],
+    ['not a url', 'takes an http:// URL such as http://localhost:2773; this value is not a URL'],
     ['http://user:pw@localhost:2773', 'without a user or password'],
     ['http://localhost:2773/secretsmanager/get', "the agent's address only"],
     ['http://localhost:2773/?secretId=x', "the agent's address only"],
@@ -83,7 +83,12 @@ describe('parseAgentUrl refusals', () => {
       );
     });
   }
-  it('never prints a password it refuses', () => {
+  it('never prints a password it refuses, in a URL or in a value that is no URL', () => {
+    assert.throws(
+      () => parseAgentUrl('http://user:pw-FAKE-88 x@localhost:2773'),
+      (error: unknown) =>
+        error instanceof WithsecretsError && !`${error.message}${error.hint}`.includes('pw-FAKE-88'),
+    );
     assert.throws(
       () => parseAgentUrl('http://user:pw-FAKE-77@localhost:2773'),
       (error: unknown) =>
