@@ -87,5 +87,12 @@ function parseProxyUrl(value: string): URL | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.hostname === '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '')
     return undefined;
+  // The agent decodes the credentials for Basic auth: a bad %-escape would throw there, mid-request.
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return undefined;
+  }
   return url;
 }

@@ -62,6 +62,8 @@ describe('proxySettingsFrom', () => {
       'http://user:hunter2@',
       'http://user:hunter2@proxy:3128/path',
       'http://user:hunter2@pro xy:1',
+      // A bad %-escape in the password: the agent could not decode it for Basic auth.
+      'http://user:hunter2%zz@proxy:3128',
     ]) {
       assert.throws(
         () => proxySettingsFrom({ https_proxy: value }),
