@@ -22,8 +22,9 @@ const readText: ReadFile = (path) => readFileSync(path, 'utf8');
  *    `AWS_TOKEN=file:///var/run/awssmatoken`);
  * 2. /var/run/awssmatoken, when it exists: where the agent runs from its install script, that file is its token,
  *    whatever credentials the shell holds;
- * 3. AWS_SESSION_TOKEN, then AWS_CONTAINER_AUTHORIZATION_TOKEN, the agent's next variables by default: in Lambda, the
- *    agent and the Parameters and Secrets extension take the function's session token.
+ * 3. in Lambda only (AWS_LAMBDA_FUNCTION_NAME set), AWS_SESSION_TOKEN, then AWS_CONTAINER_AUTHORIZATION_TOKEN: there
+ *    the agent and the Parameters and Secrets extension take the function's session token. Elsewhere a session
+ *    token is an AWS credential that whatever listens at the URL would receive; AWS_TOKEN can still name it.
  * A file's content is trimmed, as the agent trims it; an empty value counts as unset.
  */
 export function resolveAgentToken(
@@ -38,7 +39,8 @@ export function resolveAgentToken(
   }
   const fromDefaultFile = fromFile(AGENT_TOKEN_FILE, AGENT_TOKEN_FILE, readFile, false);
   if (fromDefaultFile.token !== '') return fromDefaultFile;
-  for (const variable of ['AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN']) {
+  const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_FUNCTION_NAME !== '';
+  for (const variable of inLambda ? ['AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] : []) {
     const value = env[variable];
     if (value !== undefined && value !== '') return checked(value, variable);
   }

@@ -50,20 +50,35 @@ describe('resolveAgentToken', () => {
     });
   });
 
-  it('then AWS_SESSION_TOKEN, then AWS_CONTAINER_AUTHORIZATION_TOKEN (Lambda)', () => {
-    const both = { AWS_SESSION_TOKEN: 'tok-session', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-snapstart' };
+  it('then, in Lambda, AWS_SESSION_TOKEN, then AWS_CONTAINER_AUTHORIZATION_TOKEN', () => {
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'fn' };
+    const both = {
+      ...lambda,
+      AWS_SESSION_TOKEN: 'tok-session',
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-snapstart',
+    };
     assert.deepEqual(resolveAgentToken(both, files({})), {
       token: 'tok-session',
       source: 'AWS_SESSION_TOKEN',
     });
-    assert.deepEqual(resolveAgentToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-snapstart' }, files({})), {
-      token: 'tok-snapstart',
-      source: 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-    });
+    assert.deepEqual(
+      resolveAgentToken({ ...lambda, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok-snapstart' }, files({})),
+      { token: 'tok-snapstart', source: 'AWS_CONTAINER_AUTHORIZATION_TOKEN' },
+    );
+  });
+
+  it('never sends the session token outside Lambda: it is an AWS credential, and anything may listen at the URL', () => {
+    const error = failure(() =>
+      resolveAgentToken(
+        { AWS_SESSION_TOKEN: 'tok-session', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'x' },
+        files({}),
+      ),
+    );
+    assert.equal(error.code, 'NO_CREDENTIALS');
   });
 
   it('counts an empty variable or an empty default file as unset', () => {
-    const env = { AWS_TOKEN: '', AWS_SESSION_TOKEN: 'tok-session' };
+    const env = { AWS_TOKEN: '', AWS_SESSION_TOKEN: 'tok-session', AWS_LAMBDA_FUNCTION_NAME: 'fn' };
     assert.equal(resolveAgentToken(env, files({ [AGENT_TOKEN_FILE]: '\n' })).token, 'tok-session');
   });
 
