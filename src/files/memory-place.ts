@@ -84,7 +84,12 @@ function whyUnusable(
   diskAccepted: boolean,
 ): { reason: string; onDisk?: boolean } | undefined {
   try {
-    if (!statSync(directory).isDirectory()) return { reason: 'is not a directory' };
+    const stat = statSync(directory);
+    if (!stat.isDirectory()) return { reason: 'is not a directory' };
+    // Others who may write there and remove what is not theirs could swap the run directory for a link.
+    if ((stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) {
+      return { reason: 'is writable by others and not sticky (like /tmp is): they could replace the files' };
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { reason: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})` };

@@ -1,6 +1,6 @@
 // Where --file values may go: memory-backed directories accepted, a disk refused unless accepted, each try named.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +75,18 @@ describe('chooseFilePlace', { skip: !shmIsTmpfs && '/dev/shm is not a tmpfs here
       directory: onDisk,
       memoryBacked: false,
     });
+  });
+
+  it('refuses a --file-dir that others may write to and that is not sticky, and takes a sticky one', () => {
+    const open = join(inMemory, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    assert.match(
+      fileDirError(() => chooseFilePlace({ fileDir: open, fileOnDisk: true }, {})).message,
+      /is writable by others and not sticky/,
+    );
+    chmodSync(open, 0o1777);
+    assert.equal(chooseFilePlace({ fileDir: open, fileOnDisk: true }, {}).directory, open);
   });
 
   it('refuses a --file-dir that does not exist or is no directory', () => {
