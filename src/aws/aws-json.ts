@@ -1,4 +1,4 @@
-// Secrets Manager's awsJson1_1 wire: a call as an HttpRequest, an answer as output or the error the SDK would throw.
+// The awsJson1_1 wire of Secrets Manager and SSM: a call as an HttpRequest, an answer as output or the error the SDK would throw.
 import {
   HttpRequest,
   type HttpResponse,
@@ -7,9 +7,8 @@ import {
   parseJsonErrorBody,
 } from '@smithy/core/protocols';
 import { fromBase64, fromUtf8, streamCollector, toBase64, toUtf8 } from '@smithy/core/serde';
-import type { SecretValueEntry } from './secrets-manager-api.ts';
+import type { AwsService } from './aws-services.ts';
 
-const TARGET_PREFIX = 'secretsmanager.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Says in AWS's logs (and CloudTrail's userAgent) which requests were withsecrets' own. */
 const USER_AGENT = `withsecrets node/${process.version}`;
@@ -29,8 +28,13 @@ interface ServiceErrorShape extends Error {
   $response: HttpResponse;
 }
 
-/** A POST of `operation` to the endpoint's root (src/aws/direct-route.ts gives only endpoints without a path). */
-export function awsJsonRequest(endpoint: URL, operation: string, input: object): HttpRequest {
+/** A POST of the service's `operation` to the endpoint's root (src/aws/direct-route.ts gives only endpoints without a path). */
+export function awsJsonRequest(
+  endpoint: URL,
+  service: AwsService,
+  operation: string,
+  input: object,
+): HttpRequest {
   const body = JSON.stringify(input);
   return new HttpRequest({
     protocol: endpoint.protocol,
@@ -42,7 +46,7 @@ export function awsJsonRequest(endpoint: URL, operation: string, input: object):
       'content-type': CONTENT_TYPE,
       'content-length': String(Buffer.byteLength(body)),
       host: endpoint.host,
-      'x-amz-target': `${TARGET_PREFIX}${operation}`,
+      'x-amz-target': `${service.targetPrefix}${operation}`,
       'user-agent': USER_AGENT,
     },
     body,
@@ -89,16 +93,4 @@ function serviceError(
     $metadata: metadata,
     $response: response,
   });
-}
-
-interface RawSecretValue extends Omit<SecretValueEntry, 'SecretBinary'> {
-  readonly SecretBinary?: string;
-}
-
-/** JSON carries a binary secret as base64; the SDK hands out its bytes, and so does the direct client. */
-export function withBinary(value: RawSecretValue): SecretValueEntry {
-  const { SecretBinary: base64, ...rest } = value;
-  return base64 === undefined
-    ? rest
-    : { ...rest, SecretBinary: new Uint8Array(Buffer.from(base64, 'base64')) };
 }

@@ -1,4 +1,4 @@
-// Secrets Manager without loading the AWS SDK's client: its signer, retry strategy and HTTP handler, composed.
+// Signed awsJson1_1 calls to an AWS service without the AWS SDK's clients: its signer, retry strategy and HTTP handler, composed.
 import { AwsSdkSigV4Signer } from '@aws-sdk/core/httpAuthSchemes';
 import { Sha256 } from '@smithy/core/checksum';
 import type { HttpRequest, HttpResponse } from '@smithy/core/protocols';
@@ -6,24 +6,15 @@ import { retryMiddleware, StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type AwsCredentialIdentity, SMITHY_CONTEXT_KEY } from '@smithy/types';
-import { awsJsonOutput, awsJsonRequest, withBinary } from './aws-json.ts';
+import { awsJsonOutput, awsJsonRequest } from './aws-json.ts';
+import type { AwsService } from './aws-services.ts';
 import { withoutThrottlingRetries } from './capped-retry.ts';
 import type { ProxyAgents } from './proxy-agents.ts';
-import type {
-  BatchGetSecretValueInput,
-  BatchGetSecretValueOutput,
-  DescribeSecretInput,
-  DescribeSecretOutput,
-  GetSecretValueInput,
-  ListSecretsInput,
-  ListSecretsOutput,
-  SecretsManagerApi,
-  SecretValueEntry,
-} from './secrets-manager-api.ts';
 
 export type Credentials = AwsCredentialIdentity;
 
-export interface DirectClientOptions {
+/** Where and how a direct client sends: the route (src/aws/direct-route.ts) and the run's timeouts and attempts. */
+export interface DirectRouteSettings {
   readonly endpoint: URL;
   readonly region: string;
   readonly credentials: Credentials;
@@ -35,34 +26,44 @@ export interface DirectClientOptions {
   readonly agents?: ProxyAgents;
 }
 
-const SERVICE = 'secretsmanager';
+export interface DirectClientOptions extends DirectRouteSettings {
+  readonly service: AwsService;
+}
+
+export interface CallOptions {
+  /** False for a call whose quota is low and fixed (BatchGetSecretValue): a throttled one fails at once (capped-retry.ts). */
+  readonly retryThrottled?: boolean;
+}
 
 /**
  * Each call goes through the SDK's own pieces, in the order its client stacks them: the retry middleware with the
  * standard strategy (token bucket, backoff, retry-after hints), then per attempt the SigV4 signer that also corrects
  * for clock skew from every answer's Date, then the HTTP handler with the SDK's timeouts. Only the awsJson1_1
- * framing of three operations (src/aws/aws-json.ts) is withsecrets' own.
+ * framing (src/aws/aws-json.ts) is withsecrets' own; the operations are its users' (direct-secrets-manager.ts,
+ * direct-parameter-store.ts).
  */
-export class DirectClient implements SecretsManagerApi {
+export class DirectClient {
+  readonly #service: AwsService;
   readonly #endpoint: URL;
   readonly #credentials: Credentials;
   readonly #region: string;
   readonly #handler: NodeHttpHandler;
   readonly #retry: ReturnType<typeof retryMiddleware>;
-  /** BatchGetSecretValue's: the same strategy and bucket, but a throttled call is not retried (capped-retry.ts). */
+  /** The same strategy and bucket, but a throttled call is not retried (capped-retry.ts). */
   readonly #cappedRetry: ReturnType<typeof retryMiddleware>;
   readonly #signer = new AwsSdkSigV4Signer();
   /** What the signer reads and updates: `systemClockOffset` is shared by every call of this client, as in the SDK. */
   readonly #signingConfig: { signer: () => Promise<SignatureV4>; systemClockOffset: number };
 
   constructor(options: DirectClientOptions) {
+    this.#service = options.service;
     this.#endpoint = options.endpoint;
     this.#credentials = options.credentials;
     this.#region = options.region;
     const sigv4 = new SignatureV4({
       credentials: options.credentials,
       region: options.region,
-      service: SERVICE,
+      service: options.service.signingName,
       sha256: Sha256,
     });
     this.#signingConfig = { signer: async () => sigv4, systemClockOffset: 0 };
@@ -83,41 +84,19 @@ export class DirectClient implements SecretsManagerApi {
     this.#cappedRetry = retryWith(withoutThrottlingRetries(async () => strategy));
   }
 
-  async getSecretValue(input: GetSecretValueInput, abortSignal: AbortSignal): Promise<SecretValueEntry> {
-    return withBinary(
-      (await this.#call('GetSecretValue', input, abortSignal)) as Parameters<typeof withBinary>[0],
-    );
-  }
-
-  async batchGetSecretValue(
-    input: BatchGetSecretValueInput,
+  /** One call of the service's `operation`: its output, or the service's error as the SDK shapes it. */
+  async call(
+    operation: string,
+    input: object,
     abortSignal: AbortSignal,
-  ): Promise<BatchGetSecretValueOutput> {
-    const output = (await this.#call(
-      'BatchGetSecretValue',
-      input,
-      abortSignal,
-    )) as BatchGetSecretValueOutput & {
-      SecretValues?: Parameters<typeof withBinary>[0][];
-    };
-    return { ...output, SecretValues: output.SecretValues?.map(withBinary) };
-  }
-
-  async listSecrets(input: ListSecretsInput, abortSignal: AbortSignal): Promise<ListSecretsOutput> {
-    return (await this.#call('ListSecrets', input, abortSignal)) as ListSecretsOutput;
-  }
-
-  async describeSecret(input: DescribeSecretInput, abortSignal: AbortSignal): Promise<DescribeSecretOutput> {
-    return (await this.#call('DescribeSecret', input, abortSignal)) as DescribeSecretOutput;
-  }
-
-  async #call(operation: string, input: object, abortSignal: AbortSignal): Promise<unknown> {
+    { retryThrottled = true }: CallOptions = {},
+  ): Promise<unknown> {
     // Per call, as the SDK's context: the signer keeps the clock it signed with here, to judge the answer by.
     const signingProperties = {
       config: this.#signingConfig,
       context: {},
       signingRegion: this.#region,
-      signingName: SERVICE,
+      signingName: this.#service.signingName,
     };
     const attempt = async ({ request }: { request: HttpRequest }) => {
       const signed = await this.#signer.sign(request, this.#credentials, signingProperties);
@@ -132,9 +111,12 @@ export class DirectClient implements SecretsManagerApi {
       }
     };
     const context = { [SMITHY_CONTEXT_KEY]: { abortSignal } };
-    const retry = operation === 'BatchGetSecretValue' ? this.#cappedRetry : this.#retry;
+    const retry = retryThrottled ? this.#retry : this.#cappedRetry;
     const send = retry(attempt as never, context as never);
-    const { output } = await send({ request: awsJsonRequest(this.#endpoint, operation, input), input });
+    const { output } = await send({
+      request: awsJsonRequest(this.#endpoint, this.#service, operation, input),
+      input,
+    });
     return (output as unknown as { body: unknown }).body;
   }
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
+import type { AwsService } from './aws-services.ts';
 import type { Credentials } from './direct-client.ts';
 
 export interface RouteOptions {
@@ -18,7 +19,10 @@ export interface DirectRoute {
   readonly credentials: Credentials;
 }
 
-/** The partitions' default endpoints (the SDK's endpoint rules for Secrets Manager without FIPS or dual-stack). */
+/**
+ * The partitions' default endpoints (the SDK's endpoint rules for Secrets Manager and for SSM, alike without FIPS or
+ * dual-stack: https://SERVICE.REGION.DNS_SUFFIX).
+ */
 const PARTITIONS: readonly { readonly regions: RegExp; readonly dnsSuffix: string }[] = [
   { regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
   { regions: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
@@ -35,7 +39,8 @@ const SDK_ONLY_SETTINGS = [
 ];
 
 /**
- * The direct route for a region ('' for the configured one), or undefined when the SDK must be used. Direct only
+ * The direct route to a service in a region ('' for the configured one), or undefined when the SDK must be used.
+ * The same conditions for both services; only the endpoint is the service's own. Direct only
  * when the SDK's answer is certain: keys in the environment (its first source when no profile is named), no AWS
  * config or credentials file that could set a region, an endpoint or other options, standard retries, and a
  * region whose endpoint is known. Everything else (profiles, SSO, roles, FIPS, other partitions) is the SDK's.
@@ -43,6 +48,7 @@ const SDK_ONLY_SETTINGS = [
 export function directRoute(
   options: RouteOptions,
   regionKey: string,
+  service: AwsService,
   fileExists: (path: string) => boolean = existsSync,
 ): DirectRoute | undefined {
   const { env } = options;
@@ -60,7 +66,7 @@ export function directRoute(
 
   const region = regionKey || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region || !REGION_NAME.test(region)) return undefined;
-  const endpoint = endpointFor(region, configuredEndpoint(options));
+  const endpoint = endpointFor(region, service, configuredEndpoint(options, service));
   if (endpoint === undefined) return undefined;
   const sessionToken = env.AWS_SESSION_TOKEN;
   return {
@@ -70,13 +76,13 @@ export function directRoute(
   };
 }
 
-/** --endpoint-url, else the variables the SDK reads, in its order (empty counts as unset, as there). */
-export function configuredEndpoint(options: RouteOptions): string | undefined {
+/**
+ * --endpoint-url (for both services), else the variables the SDK reads for the service, in its order (empty counts
+ * as unset, as there): AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL.
+ */
+export function configuredEndpoint(options: RouteOptions, service: AwsService): string | undefined {
   return (
-    options.endpointUrl ||
-    options.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ||
-    options.env.AWS_ENDPOINT_URL ||
-    undefined
+    options.endpointUrl || options.env[service.endpointVariable] || options.env.AWS_ENDPOINT_URL || undefined
   );
 }
 
@@ -127,7 +133,7 @@ function awsFile(configured: string | undefined, name: string, home: string | un
  * A configured endpoint the direct client sends to as the SDK would: scheme, host and port only. The SDK keeps a
  * path, a query and credentials in the URL in ways the direct client does not copy; such URLs go to the SDK.
  */
-function endpointFor(region: string, configured: string | undefined): URL | undefined {
+function endpointFor(region: string, service: AwsService, configured: string | undefined): URL | undefined {
   if (configured !== undefined) {
     try {
       const url = new URL(configured);
@@ -140,5 +146,5 @@ function endpointFor(region: string, configured: string | undefined): URL | unde
   const partition = PARTITIONS.find(({ regions }) => regions.test(region));
   return partition === undefined
     ? undefined
-    : new URL(`https://secretsmanager.${region}.${partition.dnsSuffix}`);
+    : new URL(`https://${service.endpointPrefix}.${region}.${partition.dnsSuffix}`);
 }

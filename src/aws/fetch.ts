@@ -9,6 +9,7 @@ import {
   queryKey,
   type SecretQuery,
 } from '../references/fetch-request.ts';
+import { SECRETS_MANAGER } from './aws-services.ts';
 import { CallLimiter } from './call-limiter.ts';
 import { configuredEndpoint, plainHttpWarning } from './direct-route.ts';
 import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
@@ -40,7 +41,7 @@ export class SecretsFetcher {
     this.#parameters = new ParameterValues(new SsmClients(options, this.#clients.proxyAgents), this.#calls);
     this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
-    const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options));
+    const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options, SECRETS_MANAGER));
     if (warning !== undefined) notice(warning);
   }
 

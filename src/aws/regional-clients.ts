@@ -5,9 +5,11 @@ import { getRetryPlugin } from '@smithy/core/retry';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { arnRegion } from '../references/secret-refs.ts';
 import { AgentClient, type AgentOptions } from './agent-client.ts';
+import { SECRETS_MANAGER } from './aws-services.ts';
 import { withoutThrottlingRetries } from './capped-retry.ts';
-import { DirectClient } from './direct-client.ts';
-import { configuredEndpoint, directRoute, type RouteOptions } from './direct-route.ts';
+import type { DirectRouteSettings } from './direct-client.ts';
+import { configuredEndpoint, type DirectRoute, directRoute, type RouteOptions } from './direct-route.ts';
+import { DirectSecretsManager } from './direct-secrets-manager.ts';
 import type { ErrorContext } from './errors.ts';
 import type { ProxyAgents } from './proxy-agents.ts';
 import { proxySettingsFrom } from './proxy-environment.ts';
@@ -75,6 +77,20 @@ export function sdkClientSettings(
   };
 }
 
+/** What every direct client of a run is built with (both services): the route, the timeouts, attempts and proxy. */
+export function directClientSettings(
+  route: DirectRoute,
+  agents: ProxyAgents | undefined,
+): DirectRouteSettings {
+  return {
+    ...route,
+    maxAttempts: MAX_ATTEMPTS,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    ...(agents === undefined ? {} : { agents }),
+  };
+}
+
 interface RegionalClient {
   readonly api: SecretsManagerApi;
   readonly region: Promise<string>;
@@ -124,7 +140,7 @@ export class RegionalClients {
   /** The client for a region ('' for the configured one), with the context its errors are reported in. */
   async forRegion(key: string, action: string): Promise<{ api: SecretsManagerApi; context: ErrorContext }> {
     const client = this.#client(key);
-    const endpoint = this.#options.agent?.url ?? configuredEndpoint(this.#options);
+    const endpoint = this.#options.agent?.url ?? configuredEndpoint(this.#options, SECRETS_MANAGER);
     const context = { region: await client.region, action };
     return { api: client.api, context: endpoint === undefined ? context : { ...context, endpoint } };
   }
@@ -138,18 +154,12 @@ export class RegionalClients {
       this.#clients.set(key, client);
     }
     if (client === undefined) {
-      const route = directRoute(this.#options, key);
+      const route = directRoute(this.#options, key, SECRETS_MANAGER);
       client =
         route === undefined
           ? this.#sdkClient(key)
           : {
-              api: new DirectClient({
-                ...route,
-                maxAttempts: MAX_ATTEMPTS,
-                connectTimeoutMs: CONNECT_TIMEOUT_MS,
-                requestTimeoutMs: REQUEST_TIMEOUT_MS,
-                ...(this.#agents === undefined ? {} : { agents: this.#agents }),
-              }),
+              api: new DirectSecretsManager(directClientSettings(route, this.#agents)),
               region: Promise.resolve(route.region),
             };
       this.#clients.set(key, client);

@@ -1,17 +1,20 @@
-// One Parameter Store client per region (a parameter ARN is read from its own region), with Secrets Manager's timeouts.
+// One Parameter Store client per region (a parameter ARN is read from its own region): direct where Secrets Manager's is, else the SDK.
 import type * as Ssm from '@aws-sdk/client-ssm';
+import { PARAMETER_STORE } from './aws-services.ts';
+import { DirectParameterStore } from './direct-parameter-store.ts';
+import { configuredEndpoint, directRoute } from './direct-route.ts';
 import type { ErrorContext } from './errors.ts';
 import type { ParameterStoreApi } from './parameter-store-api.ts';
 import type { ParameterClients } from './parameter-values.ts';
 import type { ProxyAgents } from './proxy-agents.ts';
-import { type AwsOptions, sdkClientSettings } from './regional-clients.ts';
+import { type AwsOptions, directClientSettings, sdkClientSettings } from './regional-clients.ts';
 
 type SsmModule = typeof Ssm;
 let ssm: SsmModule | undefined;
 
 /**
- * Loaded on first use, from a bundle of its own (src/build/build.ts): only a run that reads a parameter pays for
- * the SSM client's code.
+ * Loaded on first use, from a bundle of its own (src/build/build.ts): only a run that reads a parameter through the
+ * SDK pays for the SSM client's code; the direct route never loads it.
  */
 function loadSsm(): SsmModule {
   ssm ??= require('@aws-sdk/client-ssm') as SsmModule;
@@ -23,15 +26,10 @@ interface RegionalClient {
   readonly region: Promise<string>;
 }
 
-/** --endpoint-url (for both services), else the variables the SDK reads for SSM, in its order. */
-export function configuredSsmEndpoint(options: AwsOptions): string | undefined {
-  return options.endpointUrl || options.env.AWS_ENDPOINT_URL_SSM || options.env.AWS_ENDPOINT_URL || undefined;
-}
-
 export class SsmClients implements ParameterClients {
   readonly #options: AwsOptions;
   readonly #clients = new Map<string, RegionalClient>();
-  /** Secrets Manager's clients' proxy agents: one proxy setting for both services. */
+  /** Secrets Manager's clients' proxy agents: one proxy setting for both services, on both routes. */
   readonly #agents: ProxyAgents | undefined;
 
   constructor(options: AwsOptions, agents: ProxyAgents | undefined) {
@@ -42,10 +40,18 @@ export class SsmClients implements ParameterClients {
   async forRegion(key: string, action: string): Promise<{ api: ParameterStoreApi; context: ErrorContext }> {
     let client = this.#clients.get(key);
     if (client === undefined) {
-      client = this.#sdkClient(key);
+      // Under exactly the conditions Secrets Manager's client goes direct (src/aws/direct-route.ts).
+      const route = directRoute(this.#options, key, PARAMETER_STORE);
+      client =
+        route === undefined
+          ? this.#sdkClient(key)
+          : {
+              api: new DirectParameterStore(directClientSettings(route, this.#agents)),
+              region: Promise.resolve(route.region),
+            };
       this.#clients.set(key, client);
     }
-    const endpoint = configuredSsmEndpoint(this.#options);
+    const endpoint = configuredEndpoint(this.#options, PARAMETER_STORE);
     const context = { region: await client.region, action };
     return { api: client.api, context: endpoint === undefined ? context : { ...context, endpoint } };
   }

@@ -13,6 +13,7 @@ export const LABELS = {
   exeManyPrefix: 'withsecrets single executable, 200 secrets by prefix',
   oneParameter: 'withsecrets, 1 parameter',
   manyParameters: 'withsecrets, 200 parameters by path',
+  oneParameterViaSdk: 'withsecrets, 1 parameter, through the SDK (env AWS_CONFIG_FILE=empty file)',
   dotenvxOne: 'dotenvx run, 1 variable',
   dotenvxMany: 'dotenvx run, 200 variables',
   dotenvOne: 'dotenv-cli, 1 variable',

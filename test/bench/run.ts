@@ -113,9 +113,13 @@ async function main(): Promise<void> {
         argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('-s', ONE)],
       },
       ...executableCommands(),
-      // Parameter Store is read through the SDK's SSM client, from its own bundle (src/aws/ssm-clients.ts).
+      // Parameter Store goes the same route as Secrets Manager: direct, or the SDK's SSM client from its own bundle.
       { label: LABELS.oneParameter, argv: withsecrets('--param', ONE_PARAMETER) },
       { label: LABELS.manyParameters, argv: withsecrets('--param', `${MANY_PARAMETERS_PATH}/*`) },
+      {
+        label: LABELS.oneParameterViaSdk,
+        argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...withsecrets('--param', ONE_PARAMETER)],
+      },
       ...(plan.before === undefined ? [] : beforeCommands(plan.before, sdkConfig)),
       { label: LABELS.dotenvxOne, argv: [node, dotenvx, 'run', '-f', workspace.envOne, '--', 'true'] },
       { label: LABELS.dotenvxMany, argv: [node, dotenvx, 'run', '-f', workspace.envMany, '--', 'true'] },
@@ -195,12 +199,18 @@ function executableCommands(): BenchCommand[] {
   ];
 }
 
-/** The earlier checkout's runs of one secret, direct and through the SDK, against the same emulator. */
+/** The earlier checkout's runs of one secret and of parameters, direct and through the SDK, against the same emulator. */
 function beforeCommands(bin: string, sdkConfig: string): BenchCommand[] {
-  const one = [process.execPath, bin, '-s', ONE, '--', 'true'];
+  const run = (...args: string[]) => [process.execPath, bin, ...args, '--', 'true'];
+  const viaSdk = (argv: string[]) => ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...argv];
+  const one = run('-s', ONE);
+  const oneParameter = run('--param', ONE_PARAMETER);
   return [
     { label: `before: ${LABELS.one}`, argv: one },
-    { label: `before: ${LABELS.oneViaSdk}`, argv: ['/usr/bin/env', `AWS_CONFIG_FILE=${sdkConfig}`, ...one] },
+    { label: `before: ${LABELS.oneViaSdk}`, argv: viaSdk(one) },
+    { label: `before: ${LABELS.oneParameter}`, argv: oneParameter },
+    { label: `before: ${LABELS.manyParameters}`, argv: run('--param', `${MANY_PARAMETERS_PATH}/*`) },
+    { label: `before: ${LABELS.oneParameterViaSdk}`, argv: viaSdk(oneParameter) },
   ];
 }
 

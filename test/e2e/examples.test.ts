@@ -6,16 +6,19 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SSM_OPERATIONS } from '../emulator/access.ts';
 import { type Emulator, type Operation, type SecretRef, startEmulator } from '../emulator/emulator.ts';
+import { seedFromEntries } from '../emulator/seed.ts';
 import { awsEnv, BIN, type Finished, NODE, type Started, track } from './harness.ts';
 import { childrenOf, processState, waitUntil } from './process-helpers.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const EXAMPLES = join(ROOT, 'examples');
-const SEED = JSON.parse(readFileSync(join(EXAMPLES, 'seed.json'), 'utf8')) as Record<
-  string,
-  string | Record<string, unknown>
->;
+const { $parameters: SEED_PARAMETERS, ...SEED } = JSON.parse(
+  readFileSync(join(EXAMPLES, 'seed.json'), 'utf8'),
+) as Record<string, string | Record<string, unknown>>;
+/** The key examples/iam-policy.json lets the task role decrypt with: the example's SecureStrings are encrypted with it. */
+const POLICY_KEY_ID = 'key/11111111-2222-3333-4444-555555555555';
 
 /** Operations the emulator authorises per call rather than per secret. */
 const CALL_LEVEL_OPERATIONS: readonly Operation[] = [
@@ -72,6 +75,8 @@ function dockerfileArray(text: string, instruction: 'ENTRYPOINT' | 'CMD'): strin
 describe('examples/', () => {
   let emulator: Emulator;
   let secrets: Map<string, SecretRef>;
+  /** examples/seed.json's parameters, by name: their ARNs, and whether they are SecureStrings. */
+  let parameters: Map<string, { arn: string; secure: boolean }>;
   let scratch: string;
   /** PATH with withsecrets (the built bin) and the fake npm first. */
   let path: string;
@@ -81,6 +86,13 @@ describe('examples/', () => {
     // Created one by one (not seeded) so the tests know each ARN and its random suffix.
     secrets = new Map(
       Object.entries(SEED).map(([name, value]) => [name, emulator.createSecret(name, value)]),
+    );
+    parameters = new Map(
+      seedFromEntries({ $parameters: SEED_PARAMETERS ?? {} }).map(({ name, parameter }) => {
+        const type = parameter?.type ?? 'SecureString';
+        const { arn } = emulator.putParameter(name, parameter?.value ?? '', { type, keyId: POLICY_KEY_ID });
+        return [name, { arn, secure: type === 'SecureString' }];
+      }),
     );
     scratch = mkdtempSync(join(tmpdir(), 'withsecrets-examples-'));
     const bin = join(scratch, 'bin');
@@ -194,6 +206,25 @@ describe('examples/', () => {
             secretId: secret.arn,
           });
       }
+      // Parameter Store: GetParameters on each parameter's ARN, GetParametersByPath on each path's (every level
+      // above a parameter), kms:Decrypt on the key a SecureString is encrypted with (kms:ViaService aside).
+      const keyArn = `arn:aws:kms:${emulator.region}:123456789012:${POLICY_KEY_ID}`;
+      for (const [name, { arn, secure }] of parameters) {
+        if (!isAllowed(policy, 'ssm:GetParameters', arn))
+          emulator.deny({ accessKeyId: TASK_ROLE.accessKeyId, operation: 'GetParameters', parameter: arn });
+        if (secure && !isAllowed(policy, 'kms:Decrypt', keyArn, `ssm.${emulator.region}.amazonaws.com`))
+          emulator.denyParameterDecrypt(name);
+        const levels = name.split('/').slice(1, -1);
+        for (let depth = 1; depth <= levels.length; depth++) {
+          const path = `/${levels.slice(0, depth).join('/')}`;
+          if (!isAllowed(policy, 'ssm:GetParametersByPath', arn.replace(name, path)))
+            emulator.deny({
+              accessKeyId: TASK_ROLE.accessKeyId,
+              operation: 'GetParametersByPath',
+              parameter: path,
+            });
+        }
+      }
     });
 
     function taskEnv(): Record<string, string> {
@@ -223,6 +254,7 @@ describe('examples/', () => {
           DB_HOST: server?.env.DB_HOST,
           DB_PASSWORD: server?.env.DB_PASSWORD,
           DB_SECRET_ARN: server?.env.DB_SECRET_ARN,
+          API_TOKEN: server?.env.API_TOKEN,
           PROD_APP_SESSION_KEY: server?.env.PROD_APP_SESSION_KEY,
           SMTP_PASSWORD: server?.env.SMTP_PASSWORD,
         },
@@ -230,15 +262,25 @@ describe('examples/', () => {
           DB_HOST: 'prod-db.example.internal',
           DB_PASSWORD: 'pw-FAKE-prod-db',
           DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf',
+          API_TOKEN: 'tok-FAKE-api-0000',
           PROD_APP_SESSION_KEY: 'sess-FAKE-prod-0000',
           SMTP_PASSWORD: 'pw-FAKE-smtp',
         },
       );
       // Least privilege: every call withsecrets made is one the policy allows, and it allows no other.
-      const made = new Set(emulator.calls.map((call) => `secretsmanager:${call.operation}`));
+      const made = new Set(
+        emulator.calls.map(
+          (call) =>
+            `${SSM_OPERATIONS.includes(call.operation as Operation) ? 'ssm' : 'secretsmanager'}:${call.operation}`,
+        ),
+      );
       // A few names are fetched one GetSecretValue each (src/aws/secret-values.ts); the policy also allows the
-      // BatchGetSecretValue that more names would take.
-      assert.deepEqual([...made].sort(), ['secretsmanager:GetSecretValue', 'secretsmanager:ListSecrets']);
+      // BatchGetSecretValue that more names would take, and GetParametersByPath for a --param '/prod/app/*'.
+      assert.deepEqual([...made].sort(), [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:ListSecrets',
+        'ssm:GetParameters',
+      ]);
       assert.deepEqual(allowedActions(policy), [
         'kms:Decrypt',
         'secretsmanager:BatchGetSecretValue',
@@ -257,6 +299,24 @@ describe('examples/', () => {
         result.stderr,
         /^withsecrets: \[ACCESS_DENIED\] access denied to secret "ci\/npm" in us-east-1/,
       );
+    });
+
+    it('is denied a parameter and a path the policy does not name, and the command never runs', async () => {
+      const result = await run(
+        ['withsecrets', '--param', '/ci/deploy-token', '--param', 'CI=/ci/*', '--', 'npm', 'start'],
+        taskEnv(),
+      );
+      assert.equal(result.status, 125);
+      assert.deepEqual(npmRuns(result.stdout), []);
+      assert.match(
+        result.stderr,
+        /^withsecrets: \[ACCESS_DENIED\] access denied to parameter "\/ci\/deploy-token" in us-east-1/m,
+      );
+      assert.match(result.stderr, /^withsecrets: \[ACCESS_DENIED\] .*"\/ci\/\*"/m);
+      assert.doesNotMatch(result.stderr, /tok-FAKE/);
+      const allowed = await run(['withsecrets', '--param', 'P=/prod/app/*', '--', 'npm', 'start'], taskEnv());
+      assert.equal(allowed.status, 0, allowed.stderr);
+      assert.equal(npmRuns(allowed.stdout)[0]?.env.P_API_TOKEN, 'tok-FAKE-api-0000');
     });
   });
 
@@ -408,6 +468,7 @@ interface Statement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | readonly string[];
   readonly Resource: string | readonly string[];
+  readonly Condition?: { readonly StringEquals?: { readonly 'kms:ViaService'?: string } };
 }
 
 interface Policy {
@@ -428,11 +489,15 @@ function matchesPattern(pattern: string, text: string, ignoreCase: boolean): boo
   return new RegExp(`^${body}$`, ignoreCase ? 'i' : '').test(text);
 }
 
-/** Whether an Allow statement grants `action` on `resource` (the example has no Deny; conditions aside). */
-function isAllowed(policy: Policy, action: string, resource: string): boolean {
+/**
+ * Whether an Allow statement grants `action` on `resource` (the example has no Deny). Of conditions, only
+ * kms:ViaService is known: a statement that sets it grants only a call made through that service.
+ */
+function isAllowed(policy: Policy, action: string, resource: string, viaService?: string): boolean {
   return policy.Statement.some(
     (statement) =>
       statement.Effect === 'Allow' &&
+      [undefined, viaService].includes(statement.Condition?.StringEquals?.['kms:ViaService']) &&
       asList(statement.Action).some((pattern) => matchesPattern(pattern, action, true)) &&
       asList(statement.Resource).some((pattern) => matchesPattern(pattern, resource, false)),
   );

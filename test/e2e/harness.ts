@@ -35,11 +35,22 @@ export function awsEnv(emulator: Emulator, extra: Record<string, string> = {}): 
 /** An AWS config file that exists and says nothing: that alone sends withsecrets to the SDK (src/aws/direct-route.ts). */
 export const EMPTY_AWS_CONFIG = fixture('aws-config-empty');
 
-/** withsecrets' two ways to Secrets Manager, for the tests that must hold on both: extra environment for each. */
+/** withsecrets' two ways to AWS (Secrets Manager and Parameter Store alike), for the tests that must hold on both: extra environment for each. */
 export const ROUTES = [
   { name: 'direct', env: {} },
   { name: 'SDK', env: { AWS_CONFIG_FILE: EMPTY_AWS_CONFIG } },
 ] as const;
+
+/** Who sent the requests the emulator has seen since its calls were last cleared: `direct` (withsecrets' own) or `SDK`. */
+export function sendersOf(emulator: Emulator): string[] {
+  return [
+    ...new Set(
+      emulator.calls.map(({ userAgent = '' }) =>
+        userAgent.startsWith('withsecrets ') ? 'direct' : /aws-sdk-js/.test(userAgent) ? 'SDK' : userAgent,
+      ),
+    ),
+  ];
+}
 
 export interface Finished {
   readonly status: number | null;

@@ -8,18 +8,20 @@ const RAN = 'the command ran';
 const TLS_HANDSHAKE = 0x16;
 
 describeWithProxyScene('HTTPS_PROXY: a CONNECT proxy in front of Secrets Manager over TLS', (scene) => {
-  it('reads a Parameter Store parameter through the same proxy (the SSM client gets its agents too)', async () => {
-    const run = await runBin(
-      ['--param', 'TOKEN=/ci/param', ...PRINT],
-      scene().env(ROUTES[0], { HTTPS_PROXY: scene().proxyUrl() }),
-    );
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(printedEnv(run.stdout).TOKEN, VALUE);
-    assert.ok(scene().proxy.requests.length >= 1, 'the proxy was asked');
-    for (const request of scene().proxy.requests)
-      assert.equal(request.target, `localhost:${scene().front.port}`);
-    assert.equal(scene().emulator.count({ operation: 'GetParameters' }), 1);
-  });
+  for (const route of ROUTES) {
+    it(`reads a Parameter Store parameter through the same proxy (${route.name} route: its SSM client gets the agents too)`, async () => {
+      const run = await runBin(
+        ['--param', 'TOKEN=/ci/param', ...PRINT],
+        scene().env(route, { HTTPS_PROXY: scene().proxyUrl() }),
+      );
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(printedEnv(run.stdout).TOKEN, VALUE);
+      assert.ok(scene().proxy.requests.length >= 1, 'the proxy was asked');
+      for (const request of scene().proxy.requests)
+        assert.equal(request.target, `localhost:${scene().front.port}`);
+      assert.equal(scene().emulator.count({ operation: 'GetParameters' }), 1);
+    });
+  }
 
   for (const route of ROUTES) {
     describe(`the ${route.name} route`, () => {

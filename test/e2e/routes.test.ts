@@ -14,20 +14,10 @@ import {
   printedEnv,
   ROUTES,
   runBin,
+  sendersOf,
 } from './harness.ts';
 
 const BINARY = new Uint8Array([0x66, 0x61, 0x6b, 0x65, 0x00, 0xff, 0x10]);
-
-/** Who sent the requests the emulator has seen since its calls were last cleared. */
-function sendersOf(emulator: Emulator): string[] {
-  return [
-    ...new Set(
-      emulator.calls.map(({ userAgent = '' }) =>
-        userAgent.startsWith('withsecrets ') ? 'direct' : /aws-sdk-js/.test(userAgent) ? 'SDK' : userAgent,
-      ),
-    ),
-  ];
-}
 
 describe('routes to Secrets Manager', () => {
   let emulator: Emulator;

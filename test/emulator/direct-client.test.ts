@@ -6,7 +6,8 @@ import {
   GetSecretValueCommand,
   ListSecretsCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { DirectClient, type DirectClientOptions } from '../../src/aws/direct-client.ts';
+import type { DirectRouteSettings } from '../../src/aws/direct-client.ts';
+import { DirectSecretsManager } from '../../src/aws/direct-secrets-manager.ts';
 import { type Emulator, startEmulator } from './emulator.ts';
 import { clientFor, TEST_CREDENTIALS } from './helpers.ts';
 
@@ -14,8 +15,8 @@ const MINUTE = 60_000;
 const BYTES = new Uint8Array([0, 1, 2, 250, 255, 10, 13]);
 const never = new AbortController().signal;
 
-function directFor(emulator: Emulator, options: Partial<DirectClientOptions> = {}): DirectClient {
-  return new DirectClient({
+function directFor(emulator: Emulator, options: Partial<DirectRouteSettings> = {}): DirectSecretsManager {
+  return new DirectSecretsManager({
     endpoint: new URL(emulator.url),
     region: emulator.region,
     credentials: TEST_CREDENTIALS,

@@ -1,6 +1,7 @@
 // When withsecrets signs its own requests, and when a setting the SDK would act on sends the run to the SDK.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type AwsService, PARAMETER_STORE, SECRETS_MANAGER } from '../../../src/aws/aws-services.ts';
 import {
   configuredEndpoint,
   directRoute,
@@ -17,8 +18,9 @@ function route(
   options: Omit<RouteOptions, 'env'> = {},
   key = '',
   files = noFiles,
+  service: AwsService = SECRETS_MANAGER,
 ) {
-  return directRoute({ ...options, env }, key, files);
+  return directRoute({ ...options, env }, key, service, files);
 }
 
 describe('directRoute', () => {
@@ -58,7 +60,10 @@ describe('directRoute', () => {
     );
     assert.equal(route(env)?.endpoint.href, 'http://127.0.0.1:1/');
     assert.equal(route({ ...env, AWS_ENDPOINT_URL_SECRETS_MANAGER: '' })?.endpoint.href, 'http://b:2/');
-    assert.equal(configuredEndpoint({ env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: '' } }), undefined);
+    assert.equal(
+      configuredEndpoint({ env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: '' } }, SECRETS_MANAGER),
+      undefined,
+    );
     assert.equal(route({ ...BASE, AWS_ENDPOINT_URL: 'not a url' }), undefined, 'the SDK reports a bad URL');
     assert.equal(route({ ...BASE, AWS_ENDPOINT_URL: 'ftp://host' }), undefined);
   });
@@ -124,6 +129,63 @@ describe('directRoute', () => {
   it('signs with the session token when there is one', () => {
     assert.equal(route({ ...BASE, AWS_SESSION_TOKEN: 'tok' })?.credentials.sessionToken, 'tok');
     assert.equal(route({ ...BASE, AWS_SESSION_TOKEN: '' })?.credentials.sessionToken, undefined);
+  });
+
+  it('sends Parameter Store direct under exactly the conditions of Secrets Manager, to its own endpoint', () => {
+    const ssm = (env: Record<string, string>, options: Omit<RouteOptions, 'env'> = {}, key = '') =>
+      route(env, options, key, noFiles, PARAMETER_STORE);
+    assert.equal(ssm(BASE)?.endpoint.href, 'https://ssm.eu-west-1.amazonaws.com/');
+    assert.equal(ssm(BASE, {}, 'sa-east-1')?.endpoint.host, 'ssm.sa-east-1.amazonaws.com');
+    assert.equal(
+      ssm({ ...KEYS, AWS_REGION: 'cn-north-1' })?.endpoint.host,
+      'ssm.cn-north-1.amazonaws.com.cn',
+    );
+    const both = {
+      ...BASE,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://sm:1',
+      AWS_ENDPOINT_URL: 'http://any:2',
+    };
+    assert.equal(ssm(both)?.endpoint.href, 'http://any:2/', 'not the Secrets Manager variable');
+    assert.equal(ssm({ ...both, AWS_ENDPOINT_URL_SSM: 'http://ssm:3' })?.endpoint.href, 'http://ssm:3/');
+    assert.equal(ssm({ ...both, AWS_ENDPOINT_URL_SSM: '' })?.endpoint.href, 'http://any:2/');
+    assert.equal(
+      ssm({ ...both, AWS_ENDPOINT_URL_SSM: 'http://ssm:3' }, { endpointUrl: 'https://e:4' })?.endpoint.href,
+      'https://e:4/',
+    );
+    assert.equal(
+      configuredEndpoint({ env: { AWS_ENDPOINT_URL_SSM: 'http://ssm:3' } }, PARAMETER_STORE),
+      'http://ssm:3',
+    );
+    const cases: [Record<string, string>, Omit<RouteOptions, 'env'>][] = [
+      [BASE, {}],
+      [BASE, { profile: 'ci' }],
+      [{ ...BASE, AWS_PROFILE: 'ci' }, {}],
+      [{ ...BASE, AWS_PROFILE: '' }, {}],
+      [{ ...BASE, AWS_SECRET_ACCESS_KEY: '' }, {}],
+      [{ ...BASE, AWS_USE_FIPS_ENDPOINT: 'true' }, {}],
+      [{ ...BASE, AWS_USE_DUALSTACK_ENDPOINT: 'true' }, {}],
+      [{ ...BASE, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, {}],
+      [{ ...BASE, AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'true' }, {}],
+      [{ ...BASE, AWS_RETRY_MODE: 'adaptive' }, {}],
+      [{ ...KEYS, AWS_REGION: 'us-iso-east-1' }, {}],
+      [KEYS, {}],
+      [{ ...BASE, AWS_ENDPOINT_URL: 'http://host/prefix' }, {}],
+      [BASE, { endpointUrl: 'http://user:pw@host/' }],
+    ];
+    for (const [env, options] of cases) {
+      const secrets = route(env, options);
+      assert.deepEqual(
+        ssm(env, options) === undefined,
+        secrets === undefined,
+        `${JSON.stringify(env)} ${JSON.stringify(options)}`,
+      );
+      if (secrets !== undefined) assert.deepEqual(ssm(env, options)?.credentials, secrets.credentials);
+    }
+    assert.equal(
+      route(BASE, {}, '', () => true, PARAMETER_STORE),
+      undefined,
+      'an AWS file: the SDK for both',
+    );
   });
 });
 
