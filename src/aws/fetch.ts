@@ -9,7 +9,7 @@ import {
   queryKey,
   type SecretQuery,
 } from '../references/fetch-request.ts';
-import { SECRETS_MANAGER } from './aws-services.ts';
+import { PARAMETER_STORE, SECRETS_MANAGER } from './aws-services.ts';
 import { CallLimiter } from './call-limiter.ts';
 import { configuredEndpoint, plainHttpWarning } from './direct-route.ts';
 import { type ServedElsewhere, servedElsewhereLines } from './fallback-regions.ts';
@@ -32,6 +32,8 @@ export class SecretsFetcher {
   readonly #parameters: ParameterValues;
   readonly #versions: VersionCheck;
   readonly #notice: (text: string) => void;
+  readonly #options: AwsOptions;
+  readonly #warned = new Set<string>();
 
   /** `notice` gets a line, names only, for each region whose secrets a fallback region served in a fetch. */
   constructor(options: AwsOptions, notice: (text: string) => void = () => {}) {
@@ -41,8 +43,24 @@ export class SecretsFetcher {
     this.#parameters = new ParameterValues(new SsmClients(options, this.#clients.proxyAgents), this.#calls);
     this.#versions = new VersionCheck(this.#clients, this.#calls);
     this.#notice = notice;
-    const warning = plainHttpWarning(options.agent?.url ?? configuredEndpoint(options, SECRETS_MANAGER));
-    if (warning !== undefined) notice(warning);
+    this.#options = options;
+  }
+
+  /** One warning per endpoint that would carry values unencrypted to another host, for the services a fetch uses. */
+  #warnAboutPlainHttp(request: FetchRequest): void {
+    const usesSecrets = request.queries.length > 0 || request.prefixes.length > 0;
+    const usesParameters = request.parameters.length > 0 || request.parameterPaths.length > 0;
+    const endpoints = [
+      ...(usesSecrets
+        ? [this.#options.agent?.url ?? configuredEndpoint(this.#options, SECRETS_MANAGER)]
+        : []),
+      ...(usesParameters ? [configuredEndpoint(this.#options, PARAMETER_STORE)] : []),
+    ];
+    for (const warning of endpoints.map(plainHttpWarning)) {
+      if (warning === undefined || this.#warned.has(warning)) continue;
+      this.#warned.add(warning);
+      this.#notice(warning);
+    }
   }
 
   /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */
@@ -54,6 +72,7 @@ export class SecretsFetcher {
 
   /** Fetches everything requested; every failure comes back (never thrown), so each is reported. */
   async fetch(request: FetchRequest, abortSignal: AbortSignal): Promise<FetchResult> {
+    this.#warnAboutPlainHttp(request);
     const errors: WithsecretsError[] = [];
     const unique = [...new Map(request.queries.map((query) => [queryKey(query), query])).values()];
     const requested = new Set(unique.map(queryKey));

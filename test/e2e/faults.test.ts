@@ -409,6 +409,27 @@ describe('faults while fetching', () => {
     }
   });
 
+  it('warns about the endpoint of the service a run uses: Parameter Store for --param, not Secrets Manager', async () => {
+    const emulator = await emulatorWith();
+    try {
+      const result = await runBin(['--timeout', '1s', '--param', '/x/y', '--', 'true'], {
+        ...awsEnv(emulator),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://192.0.2.1:4566',
+        AWS_ENDPOINT_URL_SSM: 'http://192.0.2.2:4566',
+      });
+      assert.equal(result.status, 125);
+      const [first, ...rest] = result.stderr.trimEnd().split('\n');
+      assert.equal(
+        first,
+        'withsecrets: warning: http://192.0.2.2:4566 is plain http to another host: secret values would cross the network unencrypted (use https)',
+      );
+      assert.equal(rest.length, 1, result.stderr);
+      assert.doesNotMatch(result.stderr, /192\.0\.2\.1/);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('20 parallel invocations against one emulator each get their own secrets', async (t) => {
     const emulator = await emulatorWith({ 'par/shared': '{"SHARED_TOKEN":"FAKE-faults-shared-Pb2Hq"}' });
     try {
