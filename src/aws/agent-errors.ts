@@ -1,16 +1,9 @@
 // Puts what the Secrets Manager Agent answered (or why it did not) in words that name the secret and the agent.
 import { WithsecretsError } from '../errors.ts';
+import { NETWORK_CODES } from './errors.ts';
 
-/** What a request to the agent ended in, as node:http reports it. */
-export const AGENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+/** What a request to the agent ended in, as node:http reports it: the same codes as for Secrets Manager. */
+export const AGENT_NETWORK_CODES = NETWORK_CODES;
 
 /** Who was asked, for the words: the agent's URL, where the token came from (never the token), the secret. */
 export interface AgentAsked {

@@ -18,7 +18,8 @@ interface SdkErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: unknown };
 }
 
-const NETWORK_CODES = new Set([
+/** The codes Node gives a connection that failed or broke: the network, not an answer. */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ENOTFOUND',

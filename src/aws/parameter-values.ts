@@ -1,8 +1,10 @@
 // Fetches Parameter Store values politely: GetParameters by 10 (its limit), GetParametersByPath a page of 10 at a time.
+
 import { WithsecretsError } from '../errors.ts';
 import type { FetchedSecret } from '../references/fetch-request.ts';
 import { parameterArnRegion } from '../references/parameter-refs.ts';
 import type { CallLimiter } from './call-limiter.ts';
+import { chunk } from './chunk.ts';
 import { type ErrorContext, fromAwsError } from './errors.ts';
 import { PageGuard } from './page-guard.ts';
 import type { ParameterEntry, ParameterStoreApi } from './parameter-store-api.ts';
@@ -141,10 +143,4 @@ export function toFetchedParameter(entry: ParameterEntry): FetchedSecret {
     secretString: entry.Value ?? '',
     ...(entry.Version === undefined ? {} : { versionId: String(entry.Version) }),
   };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }

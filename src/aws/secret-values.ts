@@ -1,6 +1,8 @@
 // Fetches secret values within Secrets Manager's quotas: GetSecretValue for a few names, BatchGetSecretValue for many.
+
 import { type FetchedSecret, queryKey, type SecretQuery } from '../references/fetch-request.ts';
 import type { CallLimiter } from './call-limiter.ts';
+import { chunk } from './chunk.ts';
 import { type ErrorContext, isRegionalOutage, isThrottled } from './errors.ts';
 import { inRegion, type ServedElsewhere } from './fallback-regions.ts';
 import { PageGuard } from './page-guard.ts';
@@ -218,10 +220,4 @@ function isSameSecret(id: string, secret: FetchedSecret): boolean {
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
