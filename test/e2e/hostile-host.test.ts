@@ -93,16 +93,19 @@ describe('unusual hosts', () => {
     assertMaskedRun(result);
   });
 
-  it('a read-only root with only /tmp writable, and with nothing writable at all: the run succeeds, masked', {
+  it('a read-only root with only a tmpfs for TMPDIR writable, and with nothing writable: the run succeeds, masked', {
     skip: !canUnshare && 'needs root and unshare --mount',
   }, async () => {
+    const writable = join(scratch, 'writable');
+    mkdirSync(writable);
     // The probes fail the setup (and so the test) if the root or /dev/shm stayed writable.
     const readOnly =
       'mount -o remount,bind,ro / && mount -o remount,bind,ro /dev/shm && ! touch /.probe 2>/dev/null && ! touch /dev/shm/.probe 2>/dev/null';
     assertMaskedRun(
       await inMountNamespace(
-        `${readOnly} && mount -t tmpfs tmpfs /tmp`,
-        awsEnv(emulator, { TMPDIR: '/tmp' }),
+        // Not over /tmp itself: the checkout (and so withsecrets) may live under it.
+        `${readOnly} && mount -t tmpfs tmpfs '${writable}'`,
+        awsEnv(emulator, { TMPDIR: writable }),
       ),
     );
     assertMaskedRun(
