@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { awsEnv } from '../e2e/harness.ts';
 import { type Emulator, startEmulator } from '../emulator/emulator.ts';
 import { AWS_RATES } from '../emulator/quotas.ts';
 import { ROOT } from './workspace.ts';
@@ -82,16 +83,7 @@ async function runFleet(build: Build, args: readonly string[], processes: number
   const emulator = await seededEmulator(build.quota ? scale : undefined);
   try {
     // No NODE_EXTRA_CA_CERTS and nothing else of this machine: a container's environment.
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: emulator.region,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    const env = awsEnv(emulator);
     const runs = await Promise.all(Array.from({ length: processes }, () => runOnce(build.bin, args, env)));
     const failures = new Map<string, number>();
     for (const run of runs.filter((candidate) => candidate.status !== 0))
