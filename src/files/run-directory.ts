@@ -62,14 +62,21 @@ export function removeRunDirectory(directory: string): void {
   } catch {
     return;
   }
-  for (const name of names) {
-    try {
-      unlinkSync(join(directory, name));
-    } catch {
-      // Gone already, or not a file we made: rmdir below then fails and leaves it, which is the safe side.
-    }
-  }
+  // The marker goes last: a directory the command left something in keeps it, so it stays known as ours.
+  const unlinked = names
+    .filter((name) => name !== MARKER_NAME)
+    .map((name) => {
+      try {
+        unlinkSync(join(directory, name));
+        return true;
+      } catch {
+        // Gone already, or not a file we made (a directory the command made): it is left, the safe side.
+        return false;
+      }
+    });
+  if (unlinked.includes(false)) return;
   try {
+    unlinkSync(join(directory, MARKER_NAME));
     rmdirSync(directory);
   } catch {
     // Not empty or gone: nothing more is safe to do.

@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -100,5 +101,14 @@ describe('run directories', () => {
     removeRunDirectory(directory);
     assert.equal(existsSync(directory), false);
     removeRunDirectory(directory);
+  });
+
+  it('removeRunDirectory keeps the marker of a directory the command left a directory in, so it stays known as ours', () => {
+    const directory = makeRunDirectory(place);
+    writeFileSync(join(directory, 'key'), 'FAKE');
+    mkdirSync(join(directory, 'made-by-the-command'));
+    removeRunDirectory(directory);
+    assert.deepEqual(readdirSync(directory).sort(), [MARKER_NAME, 'made-by-the-command'].sort());
+    rmSync(directory, { recursive: true, force: true });
   });
 });
