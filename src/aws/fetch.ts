@@ -49,7 +49,7 @@ export class SecretsFetcher {
   /** One warning per endpoint that would carry values unencrypted to another host, for the services a fetch uses. */
   #warnAboutPlainHttp(request: FetchRequest): void {
     const usesSecrets = request.queries.length > 0 || request.prefixes.length > 0;
-    const usesParameters = request.parameters.length > 0 || request.parameterPaths.length > 0;
+    const usesParameters = readsParameters(request);
     const endpoints = [
       ...(usesSecrets
         ? [this.#options.agent?.url ?? configuredEndpoint(this.#options, SECRETS_MANAGER)]
@@ -66,7 +66,7 @@ export class SecretsFetcher {
   /** For --watch: whether fetching `request` again could bring anything other than `last` (DescribeSecret). */
   changedSince(request: FetchRequest, last: FetchResult, abortSignal: AbortSignal): Promise<boolean> {
     // Parameters are not checked by version alone yet (DescribeParameters could): a run that reads one fetches each round.
-    if (request.parameters.length > 0 || request.parameterPaths.length > 0) return Promise.resolve(true);
+    if (readsParameters(request)) return Promise.resolve(true);
     return this.#versions.changedSince(request, last, abortSignal);
   }
 
@@ -158,6 +158,10 @@ export class SecretsFetcher {
     }
     return { secrets, matches, failures, errors };
   }
+}
+
+function readsParameters(request: FetchRequest): boolean {
+  return request.parameters.length > 0 || request.parameterPaths.length > 0;
 }
 
 /** The same promise, marked as handled: it is awaited only later, and an early rejection must not count as unhandled. */
