@@ -15,7 +15,8 @@ export const OPTIONS = {
     type: 'string',
     array: true,
     nargs: 1,
-    describe: 'give VAR the path of a memory-backed file holding one value: VAR[.EXT]=ID[#KEY] (repeatable)',
+    describe:
+      'give VAR the path of a memory-backed file holding one value: VAR[.EXT]=ID[#KEY] or VAR[.EXT]=ssm://NAME[#KEY] (repeatable)',
   },
   'file-dir': {
     type: 'string',
@@ -27,7 +28,7 @@ export const OPTIONS = {
   },
   stdin: {
     type: 'string',
-    describe: "write one value, ID[#KEY], to the command's standard input through a pipe",
+    describe: "write one value, ID[#KEY] or ssm://NAME[#KEY], to the command's standard input through a pipe",
   },
   param: {
     type: 'string',

@@ -21,22 +21,35 @@ export interface DeliveredFile extends DeliveredValue {
   readonly fileName: string;
 }
 
+/** A parameter's delivery: its name for messages, and its `ssm://` source. */
+export interface ParameterLabel {
+  readonly parameter: string;
+  readonly source: string;
+}
+
 /**
- * The one value `secret` (or its `key`) holds; `label` is the secret as the user wrote it, without #KEY. A whole secret is its SecretString or SecretBinary as it is (a JSON
+ * The one value `secret` (or its `key`) holds; `label` is the secret as the user wrote it, without #KEY, or the
+ * parameter it came from. A whole secret is its SecretString or SecretBinary as it is (a JSON
  * secret stays one JSON text, as a service-account key file must); a key's value is its text, as --secret gives
  * it. A key whose value is an object would be many values: refused.
  */
 export function deliveredValue(
   secret: FetchedSecret,
   key: string | undefined,
-  label: string,
+  label: string | ParameterLabel,
 ): DeliveredValue {
-  const subject = `secret ${JSON.stringify(label)}`;
-  const source = key === undefined ? label : `${label}#${key}`;
+  const subject =
+    typeof label === 'string'
+      ? `secret ${JSON.stringify(label)}`
+      : `parameter ${JSON.stringify(label.parameter)}`;
+  const source = typeof label !== 'string' ? label.source : key === undefined ? label : `${label}#${key}`;
+  const whole = typeof label === 'string' ? 'secret' : 'parameter';
   if (key === undefined) {
     if (secret.secretString !== undefined) return textValue(secret.secretString, source);
     if (secret.secretBinary !== undefined) return binaryValue(secret.secretBinary, source);
-    throw new WithsecretsError('BAD_VALUE', `${subject} has no value`, { hint: 'put a value in the secret' });
+    throw new WithsecretsError('BAD_VALUE', `${subject} has no value`, {
+      hint: `put a value in the ${whole}`,
+    });
   }
   const selected = findKey(secret, key, subject);
   if (selected.kind === 'object') {
@@ -44,7 +57,7 @@ export function deliveredValue(
       'BAD_VALUE',
       `${subject} key ${JSON.stringify(key)} is a JSON object, which is many values, not one`,
       {
-        hint: `select one of its keys, as in ${source}.KEY, or drop #${key} to deliver the whole secret`,
+        hint: `select one of its keys, as in ${source}.KEY, or drop #${key} to deliver the whole ${whole}`,
       },
     );
   }

@@ -1,6 +1,7 @@
 // Joins fetched secrets back to the references that asked for them: the variables a round's values become.
 
 import { type ErrorCode, throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
+import { type DeliveryRef, isParameterValue, parameterSource } from '../references/delivery-refs.ts';
 import { type EnvReference, referencedBy } from '../references/env-refs.ts';
 import { type FetchedSecret, type FetchResult, parameterKey, queryKey } from '../references/fetch-request.ts';
 import { idWithVersion, type SecretRef } from '../references/secret-refs.ts';
@@ -75,15 +76,18 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   });
   /** Secrets delivered whole: the command may print any one field of a JSON one, as if it were a --secret key. */
   const deliveredWhole = new Set<FetchedSecret>();
-  const deliver = (ref: SecretRef): DeliveredValue | undefined => {
-    const key = queryKey(refQuery(ref, selection));
+  const deliver = (ref: DeliveryRef): DeliveredValue | undefined => {
+    const parameter = isParameterValue(ref);
+    const key = parameter ? parameterKey(ref.parameter) : queryKey(refQuery(ref, selection));
     const failure = fetched.failures.get(key);
     if (failure !== undefined) errors.push(failure);
     const secret = fetched.secrets.get(key);
     if (secret === undefined) return undefined;
-    used.add(secret);
-    if (ref.key === undefined) deliveredWhole.add(secret);
-    return collect(() => deliveredValue(secret, ref.key, idWithVersion(ref)));
+    // A parameter's JSON string fields are masked as --param masks them (usedParameters), a key or not.
+    (parameter ? usedParameters : used).add(secret);
+    if (!parameter && ref.key === undefined) deliveredWhole.add(secret);
+    const label = parameter ? { parameter: ref.parameter, source: parameterSource(ref) } : idWithVersion(ref);
+    return collect(() => deliveredValue(secret, ref.key, label));
   };
   const files = selection.files.flatMap((file): DeliveredFile[] => {
     const value = deliver(file.ref);

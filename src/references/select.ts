@@ -2,7 +2,13 @@
 
 import type { Invocation } from '../cli/command-line.ts';
 import { throwIfAny, toWithsecretsErrors, WithsecretsError } from '../errors.ts';
-import { type FileRef, parseFileRef, parseStdinRef } from './delivery-refs.ts';
+import {
+  type DeliveryRef,
+  type FileRef,
+  isParameterValue,
+  parseFileRef,
+  parseStdinRef,
+} from './delivery-refs.ts';
 import { type EnvReference, findEnvReferences } from './env-refs.ts';
 import type { FetchRequest, SecretQuery } from './fetch-request.ts';
 import { type ParameterRef, parameterQueryName, parseParameterRef } from './parameter-refs.ts';
@@ -16,7 +22,7 @@ export interface Selection {
   /** --file: each value delivered as a file. */
   readonly files: readonly FileRef[];
   /** --stdin: the value written to the command's standard input. */
-  readonly stdin?: SecretRef;
+  readonly stdin?: DeliveryRef;
   readonly version: Omit<SecretQuery, 'id'>;
   /** How the variables of this selection are named (--name-case, --prefix). */
   readonly naming: Pick<Invocation, 'nameCase' | 'prefix'>;
@@ -43,9 +49,21 @@ export function selectSecrets(
     if (ref.wildcard && invocation.agentUrl !== undefined) throw wildcardThroughAgent(text);
     return ref;
   });
-  const files = parseEach(invocation.files, parseFileRef);
+  const files = parseEach(invocation.files, (text) => {
+    const file = parseFileRef(text);
+    if (isParameterValue(file.ref) && invocation.agentUrl !== undefined) {
+      throw parameterThroughAgent(`--file "${text}"`);
+    }
+    return file;
+  });
   errors.push(...findFileVariableClashes(files, refs));
-  const [stdin] = parseEach(invocation.stdin === undefined ? [] : [invocation.stdin], parseStdinRef);
+  const [stdin] = parseEach(invocation.stdin === undefined ? [] : [invocation.stdin], (text) => {
+    const ref = parseStdinRef(text);
+    if (isParameterValue(ref) && invocation.agentUrl !== undefined) {
+      throw parameterThroughAgent(`--stdin "${text}"`);
+    }
+    return ref;
+  });
   const params = parseEach(invocation.params, (text) => {
     const param = parseParameterRef(text);
     if (invocation.agentUrl !== undefined) throw parameterThroughAgent(`--param "${text}"`);
@@ -141,16 +159,22 @@ function findFileVariableClashes(files: readonly FileRef[], refs: readonly Secre
 }
 
 export function planFetch(selection: Selection): FetchRequest {
+  const deliveries = [
+    ...selection.files.map((file) => file.ref),
+    ...(selection.stdin === undefined ? [] : [selection.stdin]),
+  ];
   const queries = [
     ...selection.refs.filter((ref) => !ref.wildcard).map((ref) => refQuery(ref, selection)),
     ...selection.envReferences.filter((reference) => !reference.parameter).map(envReferenceQuery),
-    ...selection.files.map((file) => refQuery(file.ref, selection)),
-    ...(selection.stdin === undefined ? [] : [refQuery(selection.stdin, selection)]),
+    ...deliveries
+      .filter((ref): ref is SecretRef => !isParameterValue(ref))
+      .map((ref) => refQuery(ref, selection)),
   ];
   const prefixes = [...new Set(selection.refs.filter((ref) => ref.wildcard).map((ref) => ref.id))];
   const parameters = [
     ...selection.params.filter((param) => !param.path).map(parameterQueryName),
     ...selection.envReferences.filter((reference) => reference.parameter).map((reference) => reference.id),
+    ...deliveries.filter(isParameterValue).map((ref) => ref.parameter),
   ];
   return {
     queries,

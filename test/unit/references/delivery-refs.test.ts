@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WithsecretsError } from '../../../src/errors.ts';
-import { parseFileRef, parseStdinRef } from '../../../src/references/delivery-refs.ts';
+import {
+  isParameterValue,
+  type ParameterValueRef,
+  parameterSource,
+  parseFileRef,
+  parseStdinRef,
+} from '../../../src/references/delivery-refs.ts';
 
 function assertRefused(parse: () => unknown, fragment: string): void {
   assert.throws(parse, (error: unknown) => {
@@ -33,13 +39,18 @@ describe('parseFileRef', () => {
     const file = parseFileRef('TLS_KEY.pem=ci/tls~AWSPREVIOUS#key');
     assert.equal(file.variable, 'TLS_KEY');
     assert.equal(file.fileName, 'tls_key.pem');
-    assert.equal(file.ref.id, 'ci/tls');
-    assert.equal(file.ref.key, 'key');
-    assert.equal(file.ref.versionStage, 'AWSPREVIOUS');
+    assert.deepEqual(file.ref, {
+      text: 'TLS_KEY=ci/tls~AWSPREVIOUS#key',
+      alias: 'TLS_KEY',
+      id: 'ci/tls',
+      key: 'key',
+      wildcard: false,
+      versionStage: 'AWSPREVIOUS',
+    });
   });
 
   it("keeps a later '=' in the secret's name", () => {
-    assert.equal(parseFileRef('K=team=a/key').ref.id, 'team=a/key');
+    assert.equal((parseFileRef('K=team=a/key').ref as { id: string }).id, 'team=a/key');
   });
 
   it('refuses a missing VAR=, a VAR that is no variable name and a bad extension, naming the text', () => {
@@ -79,5 +90,35 @@ describe('parseStdinRef', () => {
       () => parseStdinRef('TOKEN=ci/registry'),
       'bad --stdin "TOKEN=ci/registry": "TOKEN=" names a variable',
     );
+  });
+});
+
+describe('ssm:// in --file and --stdin', () => {
+  it('takes one parameter by name, with its selector and a #KEY; a leading / may be left out as ssm:// allows', () => {
+    const file = parseFileRef('TLS_KEY.pem=ssm:///prod/app/tls#key');
+    assert.equal(file.fileName, 'tls_key.pem');
+    assert.deepEqual(file.ref, { text: 'ssm:///prod/app/tls#key', parameter: '/prod/app/tls', key: 'key' });
+    assert.equal(parameterSource(file.ref as ParameterValueRef), 'ssm:///prod/app/tls#key');
+    assert.deepEqual(parseStdinRef('ssm://prod/registry:3'), {
+      text: 'ssm://prod/registry:3',
+      parameter: '/prod/registry:3',
+    });
+    assert.ok(isParameterValue(parseStdinRef('ssm://token')));
+  });
+
+  it('reads a leading / as a secret name, which AWS allows: only ssm:// names a parameter', () => {
+    const ref = parseStdinRef('/prod/app/token');
+    assert.equal(isParameterValue(ref), false);
+    assert.equal((ref as { id: string }).id, '/prod/app/token');
+  });
+
+  it('refuses a path, an empty name and a bad name, naming the text', () => {
+    assertRefused(
+      () => parseFileRef('K=ssm:///prod/*'),
+      'bad --file "K=ssm:///prod/*": a reference names one',
+    );
+    assertRefused(() => parseStdinRef('ssm://'), 'bad --stdin "ssm://": no parameter name after ssm://');
+    assertRefused(() => parseStdinRef('ssm:///a b'), 'bad --stdin "ssm:///a b": parameter name holds');
+    assertRefused(() => parseStdinRef('ssm:///a#'), 'bad --stdin "ssm:///a#": empty key after \'#\'');
   });
 });

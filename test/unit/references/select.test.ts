@@ -176,3 +176,36 @@ describe('selectSecrets: --file and --stdin', () => {
     assert.equal(selection.files[0]?.variable, 'K');
   });
 });
+
+describe('selectSecrets: ssm:// in --file and --stdin', () => {
+  it('asks Parameter Store for each parameter once, beside --param, and Secrets Manager for none of them', async () => {
+    const invocation = await invocationOf([
+      '--param',
+      '/p/a',
+      '--file',
+      'K=ssm:///p/a#k',
+      '--file',
+      'L=ssm://p/b',
+      '--stdin',
+      'ssm:///p/c:2',
+    ]);
+    const plan = planFetch(selectSecrets(invocation, {}));
+    assert.deepEqual(plan.queries, []);
+    assert.deepEqual(plan.parameters, ['/p/a', '/p/b', '/p/c:2']);
+  });
+
+  it('refuses a parameter through the agent, which serves Secrets Manager only', async () => {
+    const invocation = await invocationOf(['--agent', '--file', 'K=ssm:///p/a', '--stdin', 'ssm:///p/b']);
+    assert.throws(
+      () => selectSecrets(invocation, { AWS_TOKEN: 't' }),
+      (error: unknown) => {
+        assert.ok(error instanceof WithsecretsErrors);
+        assert.deepEqual(
+          error.errors.map((each) => each.message.split(' cannot')[0]),
+          ['--file "K=ssm:///p/a"', '--stdin "ssm:///p/b"'],
+        );
+        return true;
+      },
+    );
+  });
+});
