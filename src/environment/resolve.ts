@@ -94,7 +94,10 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
     return value === undefined ? [] : [{ ...value, variable: file.variable, fileName: file.fileName }];
   });
   const stdin = selection.stdin === undefined ? undefined : deliver(selection.stdin);
-  errors.push(...findDerivedClashes(injected, selection));
+  errors.push(
+    ...findDerivedClashes(injected, '--secret', selection),
+    ...findDerivedClashes(fromParams, '--param', selection),
+  );
   throwIfAny(errors);
   const secretStrings = [...used, ...usedParameters].flatMap((secret) =>
     secret.secretString === undefined ? [] : [secret.secretString],
@@ -109,12 +112,16 @@ export function resolveVariables(selection: Selection, fetched: FetchResult): Re
   };
 }
 
-/** A --secret whose derived name is a --file variable: the variable could hold the value or the path, not both. */
-function findDerivedClashes(injected: readonly InjectedVariable[], selection: Selection): WithsecretsError[] {
+/** A --secret or --param variable that is a --file variable too: it could hold the value or the path, not both. */
+function findDerivedClashes(
+  injected: readonly InjectedVariable[],
+  option: '--secret' | '--param',
+  selection: Selection,
+): WithsecretsError[] {
   return selection.files.flatMap((file) => {
     const clash = injected.find((variable) => variable.name === file.variable);
     if (clash === undefined) return [];
-    const message = `${file.variable} comes from --secret (${clash.source}) and from --file ${JSON.stringify(file.text)}`;
+    const message = `${file.variable} comes from ${option} (${clash.source}) and from --file ${JSON.stringify(file.text)}`;
     return [new WithsecretsError('INVALID_NAME', message, { hint: 'give each variable one source' })];
   });
 }

@@ -150,6 +150,31 @@ describe('ssm:// in --file and --stdin', { skip: !shmIsTmpfs && '/dev/shm is not
     }
   });
 
+  it('refuses a variable that --param and --file both set, naming both, and runs nothing', async () => {
+    const result = await runBin(
+      [
+        '--file-dir',
+        place,
+        '--param',
+        'K=/ci/plain',
+        '--file',
+        'K=ssm:///prod/app/tls-key',
+        '--',
+        'sh',
+        '-c',
+        'echo RAN',
+      ],
+      env,
+    );
+    assert.equal(result.status, 125);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      'withsecrets: [INVALID_NAME] K comes from --param (/ci/plain) and from --file "K=ssm:///prod/app/tls-key" (fix: give each variable one source)\n',
+    );
+    assert.deepEqual(runDirectories(), []);
+  });
+
   it('--watch rewrites a file whose parameter has a new version before it restarts the command', async (t) => {
     const own = await emulatorWith();
     own.putParameter('/rot/key', 'FAKE-ssm-rot-old-Qa1');
