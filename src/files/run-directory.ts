@@ -17,6 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { isOurs, privateDirectoryProblem, verifyPrivateDirectory } from '../private-directory.ts';
 
 /** The start of every run directory's name; only a candidate for the sweep, which trusts the marker inside. */
 const NAME_START = 'withsecrets-files-';
@@ -30,10 +31,7 @@ export function makeRunDirectory(place: string): string {
   try {
     // mkdtemp's mode is 0700 less the umask; exactly 0700, whatever the umask.
     chmodSync(directory, 0o700);
-    const stats = lstatSync(directory);
-    if (!stats.isDirectory() || !isOurs(stats.uid) || (stats.mode & 0o777) !== 0o700) {
-      throw new Error('the new directory failed its checks');
-    }
+    verifyPrivateDirectory(directory);
     const fd = openSync(
       join(directory, MARKER_NAME),
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
@@ -109,8 +107,7 @@ export function sweepStaleRunDirectories(place: string): number {
 
 function isStale(directory: string): boolean {
   try {
-    const stats = lstatSync(directory);
-    if (!stats.isDirectory() || !isOurs(stats.uid) || (stats.mode & 0o777) !== 0o700) return false;
+    if (privateDirectoryProblem(lstatSync(directory)) !== undefined) return false;
     const fd = openSync(join(directory, MARKER_NAME), constants.O_RDONLY | constants.O_NOFOLLOW);
     let text: string;
     try {
@@ -174,9 +171,4 @@ function pidNamespace(): string {
   } catch {
     return '?';
   }
-}
-
-function isOurs(uid: number): boolean {
-  const own = process.getuid?.();
-  return own === undefined || uid === own;
 }

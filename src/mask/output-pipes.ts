@@ -5,7 +5,6 @@ import {
   closeSync,
   constants,
   fstatSync,
-  lstatSync,
   mkdtempSync,
   openSync,
   rmdirSync,
@@ -16,6 +15,7 @@ import {
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isOurs, modeOf, verifyPrivateDirectory } from '../private-directory.ts';
 
 /** One channel from the child to withsecrets. */
 export interface OutputPipe {
@@ -72,22 +72,6 @@ export async function openOutputPipes(count: number): Promise<OutputPipe[] | und
 }
 
 /**
- * The directory mkdtemp made: itself a directory, not a symlink (TMPDIR above it may be one), ours, mode 0700.
- * Throws otherwise.
- */
-export function verifyPrivateDirectory(directory: string): void {
-  const stats = lstatSync(directory);
-  const problem = !stats.isDirectory()
-    ? 'is not a directory'
-    : !isOurs(stats)
-      ? `is owned by uid ${stats.uid}`
-      : (stats.mode & 0o777) !== 0o700
-        ? `has mode ${modeOf(stats)}, not 0700`
-        : undefined;
-  if (problem !== undefined) throw new Error(`withsecrets: ${directory} ${problem}`);
-}
-
-/**
  * Opens one FIFO by path without following a symlink (O_NOFOLLOW, so a planted link fails with ELOOP) and checks
  * the opened descriptor itself, not the path: a FIFO, ours, mode exactly 0600 and, given `sameAs` (the read end's
  * stats), the same inode on the same device. Throws otherwise, having closed the descriptor.
@@ -102,7 +86,7 @@ export function openVerifiedFifo(
     const stats = fstatSync(fd);
     const problem = !stats.isFIFO()
       ? 'is not a FIFO'
-      : !isOurs(stats)
+      : !isOurs(stats.uid)
         ? `is owned by uid ${stats.uid}`
         : (stats.mode & 0o777) !== 0o600
           ? `has mode ${modeOf(stats)}, not 0600`
@@ -115,16 +99,6 @@ export function openVerifiedFifo(
     closeQuietly(fd);
     throw error;
   }
-}
-
-/** Where there are no uids (Windows, which has no `mkfifo` either), nothing to compare. */
-function isOurs(stats: Stats): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || stats.uid === uid;
-}
-
-function modeOf(stats: Stats): string {
-  return `0${(stats.mode & 0o777).toString(8)}`;
 }
 
 /** One pipe for the child's stdout and stderr together, so `>log 2>&1` keeps their order. */

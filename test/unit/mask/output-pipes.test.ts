@@ -17,7 +17,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openOutputPipes, openVerifiedFifo, verifyPrivateDirectory } from '../../../src/mask/output-pipes.ts';
+import { openOutputPipes, openVerifiedFifo } from '../../../src/mask/output-pipes.ts';
+import { verifyPrivateDirectory } from '../../../src/private-directory.ts';
 
 const READ = constants.O_RDONLY | constants.O_NONBLOCK;
 const isRoot = process.getuid?.() === 0;
